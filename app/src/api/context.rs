@@ -1,0 +1,163 @@
+//! What each page needs to know about the viewer and the organization it is looking at.
+//! Access rules are enforced here, on the server; the navigation only mirrors them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgLink {
+    pub name: String,
+    pub slug: String,
+    pub role: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub orgs: Vec<OrgLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupLink {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The viewer inside one organization.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgContext {
+    pub viewer: Viewer,
+    pub org_name: String,
+    pub org_slug: String,
+    pub role: String,
+    pub is_org_admin: bool,
+    pub integrations_enabled: bool,
+    pub salesforce_enabled: bool,
+    /// Groups whose settings the viewer may open (all groups for org admins).
+    pub admin_groups: Vec<GroupLink>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupPage {
+    pub context: OrgContext,
+    pub group: GroupLink,
+    pub members: Vec<(String, String)>,
+}
+
+/// Which page a context is for; decides the access rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Area {
+    /// My Integrations: every member.
+    Member,
+    /// Organization Settings: org admins and owners.
+    OrgAdmin,
+}
+
+#[server(endpoint = "context/viewer")]
+pub async fn get_viewer() -> Result<Viewer, AppError> {
+    use super::ssr::*;
+    let result = async {
+        let services = services()?;
+        let user = signed_in_user(&services, &session().await?).await?;
+        server::viewer(&services, &user).await
+    }
+    .await;
+    fail(result)
+}
+
+#[server(endpoint = "context/org")]
+pub async fn get_org_context(org: String, area: Area) -> Result<OrgContext, AppError> {
+    use super::ssr::*;
+    let result = async {
+        let services = services()?;
+        let user = signed_in_user(&services, &session().await?).await?;
+        let actor = domain::access::actor_in(&services.db, user, &org).await?;
+        if area == Area::OrgAdmin && !actor.is_org_admin() {
+            server::audit_denied(&services, &actor, "organization settings").await?;
+            return Err(AppError::Forbidden);
+        }
+        server::org_context(&services, &actor).await
+    }
+    .await;
+    fail(result)
+}
+
+#[server(endpoint = "context/group")]
+pub async fn get_group_page(org: String, group_id: i64) -> Result<GroupPage, AppError> {
+    use super::ssr::*;
+    let result = async {
+        let services = services()?;
+        let user = signed_in_user(&services, &session().await?).await?;
+        let actor = domain::access::actor_in(&services.db, user, &org).await?;
+        let group = domain::access::group_for_admin(&services.db, &actor, group_id).await;
+        if let Err(domain::DomainError::Forbidden) = &group {
+            server::audit_denied(&services, &actor, "group settings").await?;
+        }
+        let group = group?;
+        let members = domain::accounts::group_members(&services.db, &group)
+            .await?
+            .into_iter()
+            .map(|(user, role)| (user.display_name, role.as_str().to_string()))
+            .collect();
+        Ok(GroupPage {
+            context: server::org_context(&services, &actor).await?,
+            group: GroupLink { id: group.id, name: group.name },
+            members,
+        })
+    }
+    .await;
+    fail(result)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use domain::access::Actor;
+    use domain::audit::{self, AuditAction, AuditEvent};
+    use domain::entities::user;
+
+    use super::*;
+    use crate::api::ssr::Services;
+
+    pub async fn viewer(services: &Services, user: &user::Model) -> Result<Viewer, AppError> {
+        let orgs = domain::access::memberships(&services.db, user.id)
+            .await?
+            .into_iter()
+            .map(|(org, role)| OrgLink { name: org.name, slug: org.slug, role: role.as_str().to_string() })
+            .collect();
+        Ok(Viewer { name: user.display_name.clone(), email: user.email.clone(), orgs })
+    }
+
+    pub async fn org_context(services: &Services, actor: &Actor) -> Result<OrgContext, AppError> {
+        let admin_groups = domain::access::administered_groups(&services.db, actor)
+            .await?
+            .into_iter()
+            .map(|g| GroupLink { id: g.id, name: g.name })
+            .collect();
+        Ok(OrgContext {
+            viewer: viewer(services, &actor.user).await?,
+            org_name: actor.org.name.clone(),
+            org_slug: actor.org.slug.clone(),
+            role: actor.role.as_str().to_string(),
+            is_org_admin: actor.is_org_admin(),
+            integrations_enabled: actor.org.integrations_enabled,
+            salesforce_enabled: actor.org.salesforce_enabled,
+            admin_groups,
+        })
+    }
+
+    /// Records that `actor` was refused `what`.
+    pub async fn audit_denied(services: &Services, actor: &Actor, what: &str) -> Result<(), AppError> {
+        audit::record(
+            &services.db,
+            AuditEvent::new(AuditAction::AccessDenied)
+                .org(actor.org.id)
+                .actor(Some(actor.user.id))
+                .target(what),
+        )
+        .await?;
+        Ok(())
+    }
+}

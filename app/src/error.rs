@@ -1,0 +1,55 @@
+//! The one error type of the UI layer. Server functions return it; pages turn it into a status
+//! code and a message a person can act on.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("sign in to continue")]
+    Unauthorized,
+    #[error("you do not have access to this page")]
+    Forbidden,
+    #[error("this page does not exist, or you do not have access to it")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the email or password is not correct")]
+    InvalidCredentials,
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error("the service is temporarily unavailable; try again in a moment")]
+    Unavailable,
+    /// Details are in the server log under `reference`; none reach the browser.
+    #[error("something went wrong on our side (reference {reference})")]
+    Internal { reference: String },
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } | Self::InvalidCredentials => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict(_) => 409,
+            Self::Throttled { .. } => 429,
+            Self::Unavailable => 503,
+            Self::Internal { .. } => 500,
+            Self::ServerFn(_) => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value)
+    }
+}

@@ -1,0 +1,67 @@
+//! Sofie's web UI: pages, components and the server functions behind them. Built twice: with
+//! `ssr` into the server, with `hydrate` into the browser's wasm.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use pages::{
+    group_settings::GroupSettingsPage, home::HomePage, login::LoginPage,
+    my_integrations::MyIntegrationsPage, not_found::NotFoundPage,
+    org_integrations::OrgIntegrationsPage,
+};
+
+/// The name of the built wasm, JS and CSS under `/pkg`.
+pub const OUTPUT_NAME: &str = "sofie";
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="sofie" href=format!("/pkg/{OUTPUT_NAME}.css") />
+        <Title text="Sofie" />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/o/:org/settings/integrations")
+                    view=OrgIntegrationsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/o/:org/groups/:group/settings")
+                    view=GroupSettingsPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/o/:org/integrations") view=MyIntegrationsPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per page.
+
+pub mod group_settings;
+pub mod home;
+pub mod login;
+pub mod my_integrations;
+pub mod not_found;
+pub mod org_integrations;

@@ -1,0 +1,113 @@
+//! Who is acting, in which organization, with which roles — and what that lets them open.
+//! Every lookup is scoped by the actor's organization: another organization's ids answer
+//! "not found", exactly like ids that do not exist.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entities::{group, group_membership, org_membership, organization, user};
+use crate::error::{DomainError, DomainResult};
+use crate::roles::{GroupRole, OrgRole};
+
+#[derive(Clone, Debug)]
+pub struct ActorGroup {
+    pub group: group::Model,
+    pub role: GroupRole,
+}
+
+/// A signed-in person acting inside one organization.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: user::Model,
+    pub org: organization::Model,
+    pub role: OrgRole,
+    pub groups: Vec<ActorGroup>,
+}
+
+impl Actor {
+    pub fn is_org_admin(&self) -> bool {
+        self.role.is_admin()
+    }
+
+    pub fn require_org_admin(&self) -> DomainResult<()> {
+        if self.is_org_admin() { Ok(()) } else { Err(DomainError::Forbidden) }
+    }
+
+    pub fn administers_group(&self, group_id: i64) -> bool {
+        self.is_org_admin()
+            || self
+                .groups
+                .iter()
+                .any(|g| g.group.id == group_id && g.role == GroupRole::Admin)
+    }
+}
+
+/// The signed-in user, if the account still exists and is not disabled.
+pub async fn active_user(db: &DatabaseConnection, user_id: i64) -> DomainResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(user_id).one(db).await?.filter(|u| !u.disabled))
+}
+
+/// The organizations a user belongs to, with their role, by name.
+pub async fn memberships(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> DomainResult<Vec<(organization::Model, OrgRole)>> {
+    let rows = org_membership::Entity::find()
+        .filter(org_membership::Column::UserId.eq(user_id))
+        .find_also_related(organization::Entity)
+        .all(db)
+        .await?;
+    let mut orgs: Vec<_> = rows
+        .into_iter()
+        .filter_map(|(m, org)| Some((org?, OrgRole::parse(&m.role).ok()?)))
+        .collect();
+    orgs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    Ok(orgs)
+}
+
+/// The actor for `user` in the organization `slug`. Not a member and no such organization give
+/// the same answer.
+pub async fn actor_in(db: &DatabaseConnection, user: user::Model, slug: &str) -> DomainResult<Actor> {
+    let not_found = || DomainError::NotFound("organization".into());
+    let org = organization::Entity::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let membership = org_membership::Entity::find_by_id((org.id, user.id))
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    let role = OrgRole::parse(&membership.role)?;
+    let groups = group_membership::Entity::find()
+        .filter(group_membership::Column::UserId.eq(user.id))
+        .find_also_related(group::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(m, g)| {
+            let group = g.filter(|g| g.org_id == org.id)?;
+            Some(ActorGroup { group, role: GroupRole::parse(&m.role).ok()? })
+        })
+        .collect();
+    Ok(Actor { user, org, role, groups })
+}
+
+/// The groups of the actor's organization that the actor administers (all of them for org admins).
+pub async fn administered_groups(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<group::Model>> {
+    let groups = group::Entity::find()
+        .filter(group::Column::OrgId.eq(actor.org.id))
+        .order_by_asc(group::Column::Name)
+        .all(db)
+        .await?;
+    Ok(groups.into_iter().filter(|g| actor.administers_group(g.id)).collect())
+}
+
+/// A group of the actor's organization that the actor may configure.
+pub async fn group_for_admin(db: &DatabaseConnection, actor: &Actor, group_id: i64) -> DomainResult<group::Model> {
+    let group = group::Entity::find_by_id(group_id)
+        .filter(group::Column::OrgId.eq(actor.org.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| DomainError::NotFound("group".into()))?;
+    if actor.administers_group(group.id) { Ok(group) } else { Err(DomainError::Forbidden) }
+}

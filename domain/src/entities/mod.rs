@@ -1,0 +1,11 @@
+//! SeaORM entities. The migrations are the source of truth for the schema; a test runs them
+//! against SQLite and PostgreSQL and reads every table through these entities.
+
+pub mod audit_event;
+pub mod group;
+pub mod group_membership;
+pub mod org_membership;
+pub mod organization;
+pub mod session;
+pub mod user;
+pub mod vault_key;

@@ -1,0 +1,19 @@
+//! Schema migrations. Each migration is one change and is never edited after it lands;
+//! `Migrator::up` runs at server start and from `sofie migrate`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_accounts;
+mod m20261128_000002_sessions_audit_vault;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_accounts::Migration),
+            Box::new(m20261128_000002_sessions_audit_vault::Migration),
+        ]
+    }
+}

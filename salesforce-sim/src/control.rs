@@ -1,0 +1,271 @@
+//! The test-control API under `/__sim/`, served on every host. JSON in, JSON out.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::clock::now_ms;
+use crate::config::{ConnectedApp, Profile, UserConfig};
+use crate::ids;
+use crate::server::Ctx;
+use crate::state::State as SimState;
+
+/// A queued failure: the next `count` matching calls answer `status` with `body` after `delay_ms`.
+/// Without `status` the call is only delayed, then served normally.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Fault {
+    #[serde(default = "one")]
+    pub count: u32,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default = "default_fault_body")]
+    pub body: Value,
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// Only calls whose path starts with this (e.g. `/services/data`) are affected.
+    #[serde(default)]
+    pub path_prefix: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn default_fault_body() -> Value {
+    json!([{ "message": "Service unavailable", "errorCode": "SERVER_UNAVAILABLE" }])
+}
+
+impl SimState {
+    /// Consumes one use of the first queued fault that applies to `path`.
+    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
+        let index = self
+            .faults
+            .iter()
+            .position(|f| f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)))?;
+        let fault = &mut self.faults[index];
+        fault.count = fault.count.saturating_sub(1);
+        let taken = fault.clone();
+        if fault.count == 0 {
+            self.faults.remove(index);
+        }
+        Some(taken)
+    }
+}
+
+pub fn routes() -> Router<Ctx> {
+    Router::new()
+        .route("/__sim/urls", get(urls))
+        .route("/__sim/reset", post(reset))
+        .route("/__sim/apps", post(register_app))
+        .route("/__sim/users", post(register_user))
+        .route("/__sim/users/{username}/revoke-tokens", post(revoke_user))
+        .route("/__sim/tokens/expire", post(expire_tokens))
+        .route("/__sim/faults", post(add_fault).delete(clear_faults))
+        .route("/__sim/orgs/{org_id}/move", post(move_org))
+        .route("/__sim/orgs/{org_id}/api-usage", post(set_api_usage))
+        .route("/__sim/settings", post(settings))
+        .route("/__sim/calls", get(calls))
+        .route("/__sim/calls", delete(clear_calls))
+}
+
+fn problem(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+async fn urls(State(ctx): State<Ctx>) -> Response {
+    Json(&ctx.sim.urls).into_response()
+}
+
+async fn reset(State(ctx): State<Ctx>) -> Response {
+    ctx.sim.reset();
+    Json(json!({ "reset": true })).into_response()
+}
+
+/// Adds a connected app, or replaces the one with the same client id.
+async fn register_app(State(ctx): State<Ctx>, Json(app): Json<ConnectedApp>) -> Response {
+    let mut state = ctx.sim.lock();
+    state.apps.retain(|a| a.client_id != app.client_id);
+    let body = json!({ "client_id": app.client_id });
+    state.apps.push(app);
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    username: String,
+    password: String,
+    /// Defaults to the first org.
+    org_id: Option<String>,
+    /// Minted when absent.
+    user_id: Option<String>,
+    profile: Option<Profile>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+}
+
+async fn register_user(State(ctx): State<Ctx>, Json(new): Json<NewUser>) -> Response {
+    let mut state = ctx.sim.lock();
+    let Some(org_id) = new
+        .org_id
+        .or_else(|| state.orgs.first().map(|o| o.config.id.clone()))
+    else {
+        return problem(StatusCode::BAD_REQUEST, "no org to add the user to".into());
+    };
+    if state.org(&org_id).is_none() {
+        return problem(StatusCode::BAD_REQUEST, format!("unknown org {org_id}"));
+    }
+    if state
+        .users
+        .iter()
+        .any(|u| u.username.eq_ignore_ascii_case(&new.username))
+    {
+        return problem(
+            StatusCode::CONFLICT,
+            format!("username {} is taken", new.username),
+        );
+    }
+    let user_id = new
+        .user_id
+        .unwrap_or_else(|| ids::make("005", "Rt", state.users.len() as u64 + 100));
+    if ids::canonical(&user_id).as_deref() != Some(user_id.as_str()) || !user_id.starts_with("005")
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            format!("{user_id} is not an 18-character 005 id"),
+        );
+    }
+    let user = UserConfig {
+        email: new.email.unwrap_or_else(|| new.username.clone()),
+        username: new.username,
+        password: new.password,
+        org_id,
+        user_id,
+        profile: new.profile.unwrap_or(Profile::StandardUser),
+        first_name: new.first_name.unwrap_or_else(|| "Test".into()),
+        last_name: new.last_name.unwrap_or_else(|| "User".into()),
+        active: true,
+    };
+    let body = json!({ "user_id": user.user_id, "org_id": user.org_id, "username": user.username });
+    state.users.push(user);
+    (StatusCode::CREATED, Json(body)).into_response()
+}
+
+async fn revoke_user(State(ctx): State<Ctx>, Path(username): Path<String>) -> Response {
+    let mut state = ctx.sim.lock();
+    let Some(user_id) = state
+        .users
+        .iter()
+        .find(|u| u.username.eq_ignore_ascii_case(&username))
+        .map(|u| u.user_id.clone())
+    else {
+        return problem(StatusCode::NOT_FOUND, format!("unknown user {username}"));
+    };
+    Json(json!({ "revoked_grants": state.revoke_user(&user_id) })).into_response()
+}
+
+async fn expire_tokens(State(ctx): State<Ctx>) -> Response {
+    let n = ctx.sim.lock().expire_access_tokens(now_ms());
+    Json(json!({ "expired": n })).into_response()
+}
+
+async fn add_fault(State(ctx): State<Ctx>, Json(fault): Json<Fault>) -> Response {
+    let mut state = ctx.sim.lock();
+    state.faults.push_back(fault);
+    (
+        StatusCode::CREATED,
+        Json(json!({ "queued": state.faults.len() })),
+    )
+        .into_response()
+}
+
+async fn clear_faults(State(ctx): State<Ctx>) -> Response {
+    ctx.sim.lock().faults.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+#[derive(Deserialize)]
+struct Move {
+    instance: usize,
+}
+
+async fn move_org(
+    State(ctx): State<Ctx>,
+    Path(org_id): Path<String>,
+    Json(to): Json<Move>,
+) -> Response {
+    if to.instance >= ctx.sim.urls.instances.len() {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            format!("there is no instance {}", to.instance),
+        );
+    }
+    let mut state = ctx.sim.lock();
+    let Some(org) = state.org_mut(&org_id) else {
+        return problem(StatusCode::NOT_FOUND, format!("unknown org {org_id}"));
+    };
+    org.instance = to.instance;
+    Json(json!({ "org_id": org_id, "instance_url": ctx.sim.urls.instances[to.instance] }))
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct ApiUsage {
+    used: Option<u64>,
+    limit: Option<u64>,
+}
+
+async fn set_api_usage(
+    State(ctx): State<Ctx>,
+    Path(org_id): Path<String>,
+    Json(usage): Json<ApiUsage>,
+) -> Response {
+    let mut state = ctx.sim.lock();
+    let Some(org) = state.org_mut(&org_id) else {
+        return problem(StatusCode::NOT_FOUND, format!("unknown org {org_id}"));
+    };
+    org.api_used = usage.used.unwrap_or(org.api_used);
+    org.api_limit = usage.limit.unwrap_or(org.api_limit);
+    Json(json!({ "used": org.api_used, "limit": org.api_limit })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    access_token_ttl_secs: Option<u64>,
+    auth_code_ttl_secs: Option<u64>,
+    query_batch_size: Option<usize>,
+}
+
+async fn settings(State(ctx): State<Ctx>, Json(s): Json<Settings>) -> Response {
+    let mut state = ctx.sim.lock();
+    if let Some(ttl) = s.access_token_ttl_secs {
+        state.access_ttl_ms = ttl as i64 * 1000;
+    }
+    if let Some(ttl) = s.auth_code_ttl_secs {
+        state.code_ttl_ms = ttl as i64 * 1000;
+    }
+    if let Some(size) = s.query_batch_size.filter(|n| *n > 0) {
+        state.batch_size = size;
+    }
+    Json(json!({
+        "access_token_ttl_secs": state.access_ttl_ms / 1000,
+        "auth_code_ttl_secs": state.code_ttl_ms / 1000,
+        "query_batch_size": state.batch_size,
+    }))
+    .into_response()
+}
+
+async fn calls(State(ctx): State<Ctx>) -> Response {
+    Json(&ctx.sim.lock().calls).into_response()
+}
+
+async fn clear_calls(State(ctx): State<Ctx>) -> Response {
+    ctx.sim.lock().calls.clear();
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -1,0 +1,38 @@
+//! A faithful Salesforce simulator: OAuth 2.0 (web server flow with PKCE) on login hosts and the
+//! REST API on instance hosts, each on its own loopback port.
+//!
+//! It shares no code with the `salesforce` client crate on purpose: a shared bug would pass
+//! both sides' tests. Wire facts come from `shared/salesforce/API-NOTES.md` and the fixtures.
+
+// The describe field object is one large `json!` literal.
+#![recursion_limit = "256"]
+// Handlers bail out early with a finished `Response` as the error; boxing it would only add noise
+// to every call site of a test tool whose errors are not a hot path.
+#![allow(clippy::result_large_err)]
+
+mod clock;
+pub mod config;
+mod control;
+pub mod ids;
+mod oauth;
+mod rest;
+mod schema;
+mod seed;
+mod server;
+mod soql;
+mod state;
+mod store;
+
+use serde::{Deserialize, Serialize};
+
+pub use config::{ConnectedApp, OrgConfig, Profile, RefreshPolicy, SimConfig, UserConfig};
+pub use server::{RunningSim, spawn};
+
+/// Base URLs of every host (`http://127.0.0.1:PORT`, no trailing slash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimUrls {
+    pub login_production: String,
+    pub login_sandbox: String,
+    pub login_mydomain: String,
+    pub instances: Vec<String>,
+}

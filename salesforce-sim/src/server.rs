@@ -1,0 +1,155 @@
+//! Binding the hosts, assembling each host's router, and the cross-cutting layers
+//! (call counting and injected faults) that the control API drives.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::SimConfig;
+use crate::state::{Host, Sim};
+use crate::{SimUrls, control, oauth, rest};
+
+/// Per-host handler state: the shared simulator and which host this router serves.
+#[derive(Clone)]
+pub struct Ctx {
+    pub sim: Arc<Sim>,
+    pub host: Host,
+}
+
+/// A started simulator. Dropping it stops every host; `shutdown()` also waits for them.
+pub struct RunningSim {
+    pub urls: SimUrls,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningSim {
+    /// Stops all hosts and waits until they have finished serving.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Binds every host (production, sandbox, My Domain login hosts and the instance hosts), each on
+/// its own port of `config.bind`, and serves them in the background.
+pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
+    config
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    let port = |p: Option<&u16>| SocketAddr::new(config.bind, p.copied().unwrap_or(0));
+    let production = TcpListener::bind(port(Some(&config.ports.login_production))).await?;
+    let sandbox = TcpListener::bind(port(Some(&config.ports.login_sandbox))).await?;
+    let mydomain = TcpListener::bind(port(Some(&config.ports.login_mydomain))).await?;
+    let mut instances = Vec::new();
+    for n in 0..config.instance_count {
+        instances.push(TcpListener::bind(port(config.ports.instances.get(n))).await?);
+    }
+    let url = |l: &TcpListener| l.local_addr().map(|a| format!("http://{a}"));
+    let urls = SimUrls {
+        login_production: url(&production)?,
+        login_sandbox: url(&sandbox)?,
+        login_mydomain: url(&mydomain)?,
+        instances: instances.iter().map(url).collect::<std::io::Result<_>>()?,
+    };
+    let sim = Arc::new(Sim::new(config, urls.clone()));
+    let (stop, stopped) = watch::channel(false);
+    let mut hosts = vec![
+        (production, Host::Production),
+        (sandbox, Host::Sandbox),
+        (mydomain, Host::MyDomain),
+    ];
+    hosts.extend(
+        instances
+            .into_iter()
+            .enumerate()
+            .map(|(n, l)| (l, Host::Instance(n))),
+    );
+    let tasks = hosts
+        .into_iter()
+        .map(|(listener, host)| {
+            let app = router(Ctx {
+                sim: sim.clone(),
+                host,
+            });
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                let until = async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(until)
+                    .await
+                {
+                    tracing::error!(?host, error = %e, "simulator host stopped");
+                }
+            })
+        })
+        .collect();
+    Ok(RunningSim { urls, stop, tasks })
+}
+
+fn router(ctx: Ctx) -> Router {
+    let mut app = Router::new().merge(oauth::routes());
+    if matches!(ctx.host, Host::Instance(_)) {
+        app = app.merge(rest::routes(ctx.clone()));
+    }
+    app.route_layer(middleware::from_fn_with_state(
+        ctx.clone(),
+        faults_and_counts,
+    ))
+    .merge(control::routes())
+    .fallback(rest::not_found)
+    .with_state(ctx)
+}
+
+/// Counts each call by `METHOD route`, then applies the next queued fault that matches.
+async fn faults_and_counts(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let path = request.uri().path().to_string();
+    let fault = {
+        let mut state = ctx.sim.lock();
+        *state
+            .calls
+            .entry(format!("{} {route}", request.method()))
+            .or_default() += 1;
+        state.take_fault(&path)
+    };
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    if fault.delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    match fault.status {
+        None => next.run(request).await,
+        Some(status) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            match fault.body {
+                serde_json::Value::String(text) => (status, text).into_response(),
+                body => (status, axum::Json(body)).into_response(),
+            }
+        }
+    }
+}

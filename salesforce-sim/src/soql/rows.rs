@@ -1,0 +1,101 @@
+//! Query rows: `attributes`, then the selected fields, parent records nested under their
+//! relationship name, child sub-query results (or `null` when there are none).
+
+use serde_json::Value;
+
+use super::ast::Item;
+use super::eval::{Scope, select};
+use super::render::Out;
+use crate::schema::ObjectDef;
+use crate::store::Record;
+
+/// One rendered row: `attributes`, then each select item in order.
+pub fn render(items: &[Item], object: &ObjectDef, record: &Record, scope: &Scope) -> Out {
+    let mut row = Out::record(object.name, &record.id, scope.version);
+    for item in items {
+        match item {
+            Item::Field(path) => put_path(&mut row, object, record, &path.parts, scope),
+            Item::SubQuery(sub) => {
+                let child = scope
+                    .schema
+                    .child_relationship(object.name, &sub.from)
+                    .expect("canonicalized");
+                let child_object = scope.schema.object(child.child).expect("known object");
+                let children = select(sub, child_object, scope, Some((child.field, &record.id)));
+                let value = if children.is_empty() {
+                    Out::Plain(Value::Null)
+                } else {
+                    let rows = children
+                        .iter()
+                        .map(|c| render(&sub.items, child_object, c, scope))
+                        .collect::<Vec<_>>();
+                    Out::page(rows.len(), None, rows)
+                };
+                row.set(&sub.from, value);
+            }
+            Item::TypeOf {
+                rel,
+                whens,
+                otherwise,
+            } => {
+                let field = object.relationship(&rel.parts[0]).expect("canonicalized");
+                let target = record
+                    .get(field.name)
+                    .as_str()
+                    .and_then(|id| scope.store.get(id));
+                let value = match target {
+                    None => Out::Plain(Value::Null),
+                    Some(target) => {
+                        let target_object =
+                            scope.schema.object(target.object).expect("known object");
+                        let paths = whens
+                            .iter()
+                            .find(|(t, _)| t == target.object)
+                            .map(|(_, p)| p)
+                            .unwrap_or(otherwise);
+                        let mut nested = Out::record(target.object, &target.id, scope.version);
+                        for p in paths {
+                            put_path(&mut nested, target_object, target, &p.parts, scope);
+                        }
+                        nested
+                    }
+                };
+                row.set(&rel.parts[0], value);
+            }
+            Item::CountAll | Item::Aggregate { .. } => {}
+        }
+    }
+    row
+}
+
+/// Adds a (possibly dotted) path to a row, nesting parent records under their relationship name.
+fn put_path(row: &mut Out, object: &ObjectDef, record: &Record, parts: &[String], scope: &Scope) {
+    match parts {
+        [field] => row.set(field, Out::Plain(record.get(field).clone())),
+        [rel, rest @ ..] => {
+            let target = object
+                .relationship(rel)
+                .and_then(|f| record.get(f.name).as_str())
+                .and_then(|id| scope.store.get(id));
+            let Some(target) = target else {
+                if row.get_mut(rel).is_none() {
+                    row.set(rel, Out::Plain(Value::Null));
+                }
+                return;
+            };
+            let target_object = scope.schema.object(target.object).expect("known object");
+            if !matches!(row.get_mut(rel), Some(Out::Row(_))) {
+                row.set(rel, Out::record(target.object, &target.id, scope.version));
+            }
+            if let Some(nested) = row.get_mut(rel) {
+                // A field absent on this branch of a polymorphic lookup reads as null.
+                if target_object.field(&rest[0]).is_some() || rest.len() > 1 {
+                    put_path(nested, target_object, target, rest, scope);
+                } else {
+                    nested.set(&rest[0], Out::Plain(Value::Null));
+                }
+            }
+        }
+        [] => {}
+    }
+}

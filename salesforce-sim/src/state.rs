@@ -1,0 +1,154 @@
+//! The simulator's mutable world: apps, users, orgs (with their data), grants and tokens.
+//!
+//! One `Mutex` guards it all: requests are tiny and never hold the lock across an `.await`,
+//! so a single lock keeps every multi-step rule (rotation, the 5-approval limit) atomic.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use crate::SimUrls;
+use crate::config::{ConnectedApp, OrgConfig, SimConfig, UserConfig};
+use crate::control::Fault;
+use crate::oauth::tokens::{AccessToken, AuthCode, Grant};
+use crate::rest::query::Cursor;
+use crate::schema::Schema;
+use crate::seed;
+use crate::store::Store;
+
+/// Which host a request arrived on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Host {
+    Production,
+    Sandbox,
+    MyDomain,
+    Instance(usize),
+}
+
+pub struct Org {
+    pub config: OrgConfig,
+    /// Instance currently hosting the org (the control API can move it).
+    pub instance: usize,
+    pub api_used: u64,
+    pub api_limit: u64,
+    pub store: Store,
+}
+
+pub struct State {
+    pub access_ttl_ms: i64,
+    pub code_ttl_ms: i64,
+    pub batch_size: usize,
+    pub apps: Vec<ConnectedApp>,
+    pub users: Vec<UserConfig>,
+    pub orgs: Vec<Org>,
+    pub codes: HashMap<String, AuthCode>,
+    pub grants: Vec<Grant>,
+    pub access: HashMap<String, AccessToken>,
+    pub faults: VecDeque<Fault>,
+    pub calls: BTreeMap<String, u64>,
+    pub cursors: HashMap<String, Cursor>,
+    pub next_grant: u64,
+}
+
+impl State {
+    fn new(config: &SimConfig, schema: &Schema) -> Self {
+        let orgs = config
+            .orgs
+            .iter()
+            .enumerate()
+            .map(|(n, org)| Org {
+                config: org.clone(),
+                instance: org.instance,
+                api_used: 0,
+                api_limit: config.daily_api_limit,
+                store: seed::seed(schema, org, &config.users, config.seed_accounts, n as u64),
+            })
+            .collect();
+        State {
+            access_ttl_ms: config.access_token_ttl_secs as i64 * 1000,
+            code_ttl_ms: config.auth_code_ttl_secs as i64 * 1000,
+            batch_size: config.query_batch_size,
+            apps: config.connected_apps.clone(),
+            users: config.users.clone(),
+            orgs,
+            codes: HashMap::new(),
+            grants: Vec::new(),
+            access: HashMap::new(),
+            faults: VecDeque::new(),
+            calls: BTreeMap::new(),
+            cursors: HashMap::new(),
+            next_grant: 1,
+        }
+    }
+
+    pub fn app(&self, client_id: &str) -> Option<&ConnectedApp> {
+        self.apps.iter().find(|a| a.client_id == client_id)
+    }
+
+    pub fn user(&self, user_id: &str) -> Option<&UserConfig> {
+        self.users.iter().find(|u| u.user_id == user_id)
+    }
+
+    pub fn org(&self, org_id: &str) -> Option<&Org> {
+        self.orgs.iter().find(|o| o.config.id == org_id)
+    }
+
+    pub fn org_mut(&mut self, org_id: &str) -> Option<&mut Org> {
+        self.orgs.iter_mut().find(|o| o.config.id == org_id)
+    }
+}
+
+/// Everything a handler needs: the fixed URLs and schema, and the locked state.
+pub struct Sim {
+    pub urls: SimUrls,
+    pub schema: Schema,
+    config: SimConfig,
+    state: Mutex<State>,
+}
+
+impl Sim {
+    pub fn new(config: SimConfig, urls: SimUrls) -> Self {
+        let schema = Schema::standard();
+        let state = Mutex::new(State::new(&config, &schema));
+        Sim {
+            urls,
+            schema,
+            config,
+            state,
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking handler must not wedge every later test request.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Back to the configured seed: data, tokens, counters, faults and run-time registrations.
+    pub fn reset(&self) {
+        *self.lock() = State::new(&self.config, &self.schema);
+    }
+
+    /// Base URL of a host.
+    pub fn url(&self, host: Host) -> &str {
+        match host {
+            Host::Production => &self.urls.login_production,
+            Host::Sandbox => &self.urls.login_sandbox,
+            Host::MyDomain => &self.urls.login_mydomain,
+            Host::Instance(n) => &self.urls.instances[n],
+        }
+    }
+
+    /// Whether `org` may sign in on login host `host` (production vs sandbox vs its My Domain).
+    pub fn login_allowed(&self, host: Host, org: &OrgConfig) -> bool {
+        match host {
+            Host::Production => !org.sandbox,
+            Host::Sandbox => org.sandbox,
+            Host::MyDomain => org.my_domain,
+            Host::Instance(_) => false,
+        }
+    }
+}

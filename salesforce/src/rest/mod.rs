@@ -1,0 +1,420 @@
+//! A typed REST client for one connection: an `instance_url`, an access token and an API version
+//! (API-NOTES §3, §4). It makes exactly one HTTP call per method — refreshing on 401 and retrying
+//! are the caller's policy, decided from the [`Error`] class.
+
+mod describe;
+mod search;
+mod types;
+mod version;
+
+use std::sync::{Arc, Mutex};
+
+use reqwest::{Method, header};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use url::Url;
+
+pub use describe::*;
+pub use search::{ParameterizedSearch, SearchObject};
+pub use types::*;
+pub use version::ApiVersion;
+
+use crate::http::Answer;
+use crate::{Error, HttpClient, LimitInfo, RecordId, ident};
+
+/// Whether a conditional GET (`If-Modified-Since`) found a change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conditional<T> {
+    Modified {
+        value: T,
+        /// The `Last-Modified` header, to send back next time.
+        last_modified: Option<String>,
+    },
+    /// 304: the cached copy is still good.
+    NotModified,
+}
+
+#[derive(Debug, Clone)]
+pub struct RestClient {
+    http: HttpClient,
+    instance_url: Url,
+    access_token: SecretString,
+    version: ApiVersion,
+    last_limit: Arc<Mutex<Option<LimitInfo>>>,
+}
+
+impl RestClient {
+    /// Checks `instance_url` against the client's host policy before any token goes there.
+    pub fn new(
+        http: HttpClient,
+        instance_url: &str,
+        access_token: SecretString,
+        version: ApiVersion,
+    ) -> Result<Self, Error> {
+        let instance_url = http.policy().check_instance_url(instance_url)?;
+        Ok(RestClient {
+            http,
+            instance_url,
+            access_token,
+            version,
+            last_limit: Arc::default(),
+        })
+    }
+
+    /// The same connection with a new access token (after a refresh).
+    pub fn with_access_token(&self, access_token: SecretString) -> Self {
+        RestClient {
+            access_token,
+            ..self.clone()
+        }
+    }
+
+    /// The same connection on another API version (after discovery).
+    pub fn with_version(&self, version: ApiVersion) -> Self {
+        RestClient {
+            version,
+            ..self.clone()
+        }
+    }
+
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    pub fn instance_url(&self) -> &Url {
+        &self.instance_url
+    }
+
+    /// The `Sforce-Limit-Info` of the most recent response that carried one.
+    pub fn last_limit_info(&self) -> Option<LimitInfo> {
+        self.last_limit.lock().map(|l| l.clone()).unwrap_or(None)
+    }
+
+    /// `GET /services/data/`: every version the org serves (no token needed, not counted).
+    pub async fn versions(&self) -> Result<Vec<VersionInfo>, Error> {
+        let url = self.url(&["services", "data", ""])?;
+        let request = self.http.request(Method::GET, url)?;
+        self.finish(request).await?.json()
+    }
+
+    /// The newest version the org serves that is not newer than `at_most`.
+    pub async fn discover_version(&self, at_most: ApiVersion) -> Result<ApiVersion, Error> {
+        self.versions()
+            .await?
+            .iter()
+            .filter_map(|v| ApiVersion::parse(&v.version).ok())
+            .filter(|v| *v <= at_most)
+            .max()
+            .ok_or_else(|| Error::Protocol(format!("the org serves no API version ≤ {at_most}")))
+    }
+
+    /// `GET /sobjects` (describeGlobal), conditional on `If-Modified-Since`.
+    pub async fn describe_global(
+        &self,
+        if_modified_since: Option<OffsetDateTime>,
+    ) -> Result<Conditional<DescribeGlobal>, Error> {
+        let url = self.data_url(&["sobjects"])?;
+        self.conditional(url, if_modified_since).await
+    }
+
+    /// `GET /sobjects/{Name}/describe`, conditional on `If-Modified-Since`.
+    pub async fn describe(
+        &self,
+        sobject: &str,
+        if_modified_since: Option<OffsetDateTime>,
+    ) -> Result<Conditional<SObjectDescribe>, Error> {
+        let url = self.data_url(&["sobjects", api_name(sobject)?, "describe"])?;
+        self.conditional(url, if_modified_since).await
+    }
+
+    /// `GET /query?q=`. Run the text through [`crate::soql::guard`] first when it comes from a
+    /// person or an assistant.
+    pub async fn query(&self, soql: &str) -> Result<QueryResult, Error> {
+        self.query_at("query", soql).await
+    }
+
+    /// `GET /queryAll?q=`: also returns deleted and archived rows.
+    pub async fn query_all(&self, soql: &str) -> Result<QueryResult, Error> {
+        self.query_at("queryAll", soql).await
+    }
+
+    /// The next page: `GET {instance_url}{nextRecordsUrl}`. The locator path must stay under
+    /// `/services/data/`, so a crafted value can't point the token anywhere else.
+    pub async fn query_more(&self, next_records_url: &str) -> Result<QueryResult, Error> {
+        let valid = next_records_url.starts_with("/services/data/")
+            && !next_records_url.contains("..")
+            && !next_records_url.contains("//")
+            && next_records_url
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/.-_".contains(c));
+        if !valid {
+            return Err(Error::InvalidInput("not a nextRecordsUrl path".into()));
+        }
+        let url = self
+            .instance_url
+            .join(next_records_url)
+            .map_err(|e| Error::InvalidInput(e.to_string()))?;
+        self.get_json(url).await
+    }
+
+    /// `GET /search?q=` with a SOSL statement (build it with [`crate::sosl::Search`]).
+    pub async fn search(&self, sosl: &str) -> Result<SearchResult, Error> {
+        let mut url = self.data_url(&["search"])?;
+        url.query_pairs_mut().append_pair("q", sosl);
+        self.get_json(url).await
+    }
+
+    /// `GET /parameterizedSearch`: plain keyword search, no SOSL.
+    pub async fn parameterized_search(
+        &self,
+        search: &ParameterizedSearch,
+    ) -> Result<SearchResult, Error> {
+        let mut url = self.data_url(&["parameterizedSearch"])?;
+        url.query_pairs_mut().extend_pairs(search.params()?);
+        self.get_json(url).await
+    }
+
+    /// `GET /sobjects/{Name}/{Id}[?fields=…]`. A field hidden by FLS is an error when named.
+    pub async fn get_record(
+        &self,
+        sobject: &str,
+        id: &RecordId,
+        fields: Option<&[&str]>,
+    ) -> Result<Record, Error> {
+        let mut url = self.data_url(&["sobjects", api_name(sobject)?, id.as_str()])?;
+        if let Some(fields) = fields {
+            if let Some(bad) = fields.iter().find(|f| !ident::is_field_path(f)) {
+                return Err(Error::InvalidInput(format!("{bad:?} is not a field name")));
+            }
+            url.query_pairs_mut()
+                .append_pair("fields", &fields.join(","));
+        }
+        self.get_json(url).await
+    }
+
+    /// `POST /sobjects/{Name}` → 201 with the new id.
+    pub async fn create(
+        &self,
+        sobject: &str,
+        fields: &Map<String, Value>,
+    ) -> Result<SaveResult, Error> {
+        if fields.keys().any(|k| k.eq_ignore_ascii_case("Id")) {
+            return Err(Error::InvalidInput(
+                "a create body must not contain Id".into(),
+            ));
+        }
+        let url = self.data_url(&["sobjects", api_name(sobject)?])?;
+        let request = self.authed(Method::POST, url)?.json(fields);
+        self.finish(request).await?.json()
+    }
+
+    /// `PATCH /sobjects/{Name}/{Id}` with only the changed fields → 204.
+    pub async fn update(
+        &self,
+        sobject: &str,
+        id: &RecordId,
+        fields: &Map<String, Value>,
+    ) -> Result<(), Error> {
+        let url = self.data_url(&["sobjects", api_name(sobject)?, id.as_str()])?;
+        let request = self.authed(Method::PATCH, url)?.json(fields);
+        self.finish(request).await.map(drop)
+    }
+
+    /// `PATCH /sobjects/{Name}/{ExtIdField}/{value}`: 201 created, 200 `created:false` (or 204
+    /// before v46) updated, 300 several matches. The body must not hold the key field or `Id`.
+    pub async fn upsert(
+        &self,
+        sobject: &str,
+        external_id_field: &str,
+        external_id: &str,
+        fields: &Map<String, Value>,
+    ) -> Result<UpsertOutcome, Error> {
+        let field = api_name(external_id_field)?;
+        if fields
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case(field) || k.eq_ignore_ascii_case("Id"))
+        {
+            return Err(Error::InvalidInput(format!(
+                "an upsert body must not contain {field} or Id"
+            )));
+        }
+        if external_id.is_empty() {
+            return Err(Error::InvalidInput("the external id value is empty".into()));
+        }
+        // The value goes in as one percent-encoded path segment, whatever it contains.
+        let url = self.data_url(&["sobjects", api_name(sobject)?, field, external_id])?;
+        let request = self.authed(Method::PATCH, url)?.json(fields);
+        let answer = self.finish(request).await?;
+        match answer.status {
+            201 => Ok(UpsertOutcome::Created(answer.json()?)),
+            204 => Ok(UpsertOutcome::Updated(None)),
+            300 => Ok(UpsertOutcome::MultipleMatches(answer.json()?)),
+            _ => Ok(UpsertOutcome::Updated(Some(answer.json()?))),
+        }
+    }
+
+    /// `DELETE /sobjects/{Name}/{Id}` → 204; the record goes to the Recycle Bin.
+    pub async fn delete(&self, sobject: &str, id: &RecordId) -> Result<(), Error> {
+        let url = self.data_url(&["sobjects", api_name(sobject)?, id.as_str()])?;
+        let request = self.authed(Method::DELETE, url)?;
+        self.finish(request).await.map(drop)
+    }
+
+    /// `GET /limits`.
+    pub async fn limits(&self) -> Result<Limits, Error> {
+        let url = self.data_url(&["limits"])?;
+        self.get_json(url).await
+    }
+
+    /// `GET /limits/recordCount?sObjects=A,B`.
+    pub async fn record_counts(&self, sobjects: &[&str]) -> Result<RecordCounts, Error> {
+        let names: Result<Vec<&str>, Error> = sobjects.iter().map(|s| api_name(s)).collect();
+        let mut url = self.data_url(&["limits", "recordCount"])?;
+        url.query_pairs_mut()
+            .append_pair("sObjects", &names?.join(","));
+        self.get_json(url).await
+    }
+
+    async fn query_at(&self, resource: &str, soql: &str) -> Result<QueryResult, Error> {
+        let mut url = self.data_url(&[resource])?;
+        url.query_pairs_mut().append_pair("q", soql);
+        self.get_json(url).await
+    }
+
+    async fn conditional<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+        if_modified_since: Option<OffsetDateTime>,
+    ) -> Result<Conditional<T>, Error> {
+        let mut request = self.authed(Method::GET, url)?;
+        if let Some(since) = if_modified_since {
+            request = request.header(header::IF_MODIFIED_SINCE, http_date(since)?);
+        }
+        let answer = self.finish(request).await?;
+        if answer.status == 304 {
+            return Ok(Conditional::NotModified);
+        }
+        let last_modified = answer
+            .headers
+            .get(header::LAST_MODIFIED)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(Conditional::Modified {
+            value: answer.json()?,
+            last_modified,
+        })
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: Url) -> Result<T, Error> {
+        let request = self.authed(Method::GET, url)?;
+        self.finish(request).await?.json()
+    }
+
+    fn authed(&self, method: Method, url: Url) -> Result<reqwest::RequestBuilder, Error> {
+        Ok(self
+            .http
+            .request(method, url)?
+            .bearer_auth(self.access_token.expose_secret())
+            .header(header::ACCEPT, "application/json"))
+    }
+
+    /// Sends, records the limit header (also from failures), then classifies the status.
+    async fn finish(&self, request: reqwest::RequestBuilder) -> Result<Answer, Error> {
+        let answer = self.http.send(request).await?;
+        if let (Some(info), Ok(mut last)) = (&answer.limit_info, self.last_limit.lock()) {
+            *last = Some(info.clone());
+        }
+        answer.check()
+    }
+
+    /// `{instance_url}/segments…`, each segment percent-encoded on its own. A trailing `""`
+    /// gives a trailing slash.
+    fn url(&self, segments: &[&str]) -> Result<Url, Error> {
+        let mut url = self.instance_url.clone();
+        url.path_segments_mut()
+            .map_err(|_| Error::InvalidInput("instance URL cannot take a path".into()))?
+            .clear()
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// `{instance_url}/services/data/vXX.X/segments…`.
+    fn data_url(&self, segments: &[&str]) -> Result<Url, Error> {
+        let version = self.version.segment();
+        let mut all = vec!["services", "data", version.as_str()];
+        all.extend_from_slice(segments);
+        self.url(&all)
+    }
+}
+
+fn api_name(name: &str) -> Result<&str, Error> {
+    if ident::is_api_name(name) {
+        Ok(name)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "{name:?} is not an object or field API name"
+        )))
+    }
+}
+
+/// RFC 1123 date for `If-Modified-Since`: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: OffsetDateTime) -> Result<String, Error> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HttpConfig;
+
+    fn client() -> RestClient {
+        RestClient::new(
+            HttpClient::new(HttpConfig::default()).unwrap(),
+            "https://acme.my.salesforce.com",
+            SecretString::from("tok"),
+            ApiVersion::new(62, 0),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn urls_are_built_from_checked_segments() {
+        let c = client();
+        assert_eq!(
+            c.data_url(&["sobjects", "Account", "describe"])
+                .unwrap()
+                .as_str(),
+            "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Account/describe"
+        );
+        assert_eq!(
+            c.data_url(&["sobjects", "Contact", "Email", "a/b?c#d@x.com"])
+                .unwrap()
+                .as_str(),
+            "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Contact/Email/a%2Fb%3Fc%23d@x.com"
+        );
+        assert!(api_name("Account/../User").is_err());
+        assert_eq!(
+            http_date(OffsetDateTime::from_unix_timestamp(784_111_777).unwrap()).unwrap(),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+    }
+
+    #[test]
+    fn instance_url_is_checked() {
+        let http = HttpClient::new(HttpConfig::default()).unwrap();
+        let e = RestClient::new(
+            http,
+            "http://169.254.169.254",
+            SecretString::from("t"),
+            ApiVersion::new(62, 0),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::Host(_)));
+    }
+}

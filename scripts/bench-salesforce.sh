@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Figures for the salesforce crate (issue 3): SOQL guard parse time for a 1 KB query, and the
+# client's `query` vs a raw reqwest GET against salesforce-sim. A benchmark, not a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec cargo run --release -p salesforce --example bench

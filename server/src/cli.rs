@@ -1,0 +1,99 @@
+//! The `sofie` command line: serve, migrate, demo and the operator's admin commands.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Settings;
+
+#[derive(Parser, Debug)]
+#[command(name = "sofie", version, about = "Sofie's Salesforce integration server")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (the default). Migrates the database first.
+    Serve,
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Seed a demo organization with its people into the configured database, print the logins,
+    /// then serve.
+    Demo,
+    /// Operator commands: organizations, users, memberships, groups, feature flags.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Organizations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Organization memberships.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Groups inside an organization.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Turn an organization's features on or off.
+    Features {
+        /// Organization name or slug.
+        org: String,
+        #[arg(long)]
+        integrations: Option<Switch>,
+        #[arg(long)]
+        salesforce: Option<Switch>,
+    },
+    /// List organizations, their members and groups, and all users.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrgCommand {
+    /// Create an organization; its slug is made from the name.
+    Create { name: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input when it is not a terminal,
+    /// otherwise one is generated and printed once.
+    Create {
+        email: String,
+        /// Display name (defaults to the part of the email before the @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Add a user to an organization with a role (or change their role).
+    Add { org: String, email: String, role: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GroupCommand {
+    /// Create a group in an organization.
+    Create { org: String, group: String },
+    /// Add an organization member to a group with a role (or change their role).
+    Add { org: String, group: String, email: String, role: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    pub fn is_on(self) -> bool {
+        matches!(self, Self::On)
+    }
+}

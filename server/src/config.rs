@@ -1,0 +1,129 @@
+//! Configuration from the environment (and `.env`), `SOFIE_` prefix, with embedded defaults that
+//! run the app on a SQLite file under `./data/`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sofie.db?mode=rwc";
+
+#[derive(Args, Clone, Debug)]
+pub struct Settings {
+    /// Database URL: `sqlite://PATH?mode=rwc` (embedded default) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "SOFIE_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true, global = true)]
+    pub database_url: SecretString,
+
+    /// Public origins people open Sofie at, comma-separated; the first is canonical. Each one
+    /// gets its own Salesforce callback URL. Defaults to http://LEPTOS_SITE_ADDR.
+    #[arg(long, env = "SOFIE_PUBLIC_ORIGINS", value_delimiter = ',', global = true)]
+    pub public_origins: Vec<Url>,
+
+    /// The vault's key ring, `1:BASE64KEY[,2:BASE64KEY…]` (32-byte keys; the highest version
+    /// seals). Required with PostgreSQL; on SQLite a key file is generated when absent.
+    #[arg(long, env = "SOFIE_SECRET_KEYS", hide_env_values = true, global = true)]
+    pub secret_keys: Option<SecretString>,
+
+    /// Where the embedded default keeps its generated key ring.
+    #[arg(long, env = "SOFIE_KEY_FILE", default_value = "data/secret-keys", global = true)]
+    pub key_file: PathBuf,
+
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub site_addr: SocketAddr,
+
+    /// Folder holding the built `pkg/` (wasm, JS, CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("SOFIE_PUBLIC_ORIGINS: {0} must be an origin like https://sofie.example.com (no path, query or fragment)")]
+    BadOrigin(Url),
+    #[error("SOFIE_PUBLIC_ORIGINS: {0} must use https (plain http is only for localhost and 127.0.0.1)")]
+    InsecureOrigin(Url),
+    #[error("SOFIE_SECRET_KEYS is required when the database is not the embedded SQLite default")]
+    MissingKeys,
+    #[error("key file {path}: {source}")]
+    KeyFile { path: PathBuf, source: std::io::Error },
+}
+
+impl Settings {
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose_secret().starts_with("sqlite:")
+    }
+
+    /// The public origins, checked; the first is canonical. Without any configured, the address
+    /// the server is bound to (which may have been port 0) is the one origin.
+    pub fn origins(&self, bound: SocketAddr) -> Result<Vec<Url>, ConfigError> {
+        let origins = if self.public_origins.is_empty() {
+            vec![Url::parse(&format!("http://{bound}")).expect("a socket address makes a URL")]
+        } else {
+            self.public_origins.clone()
+        };
+        for origin in &origins {
+            if origin.path() != "/" || origin.query().is_some() || origin.fragment().is_some() || !origin.username().is_empty() {
+                return Err(ConfigError::BadOrigin(origin.clone()));
+            }
+            let local = matches!(origin.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+            if origin.scheme() != "https" && !(origin.scheme() == "http" && local) {
+                return Err(ConfigError::InsecureOrigin(origin.clone()));
+            }
+        }
+        Ok(origins)
+    }
+
+    /// The key ring: from the environment, else (embedded default only) from the key file,
+    /// generated on first run.
+    pub fn key_ring(&self) -> Result<SecretString, ConfigError> {
+        if let Some(keys) = &self.secret_keys {
+            return Ok(keys.clone());
+        }
+        if !self.is_sqlite() {
+            return Err(ConfigError::MissingKeys);
+        }
+        let path = &self.key_file;
+        let io = |source| ConfigError::KeyFile { path: path.clone(), source };
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(SecretString::from(text)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                let ring = domain::vault::Vault::generate_key_ring();
+                write_private(path, ring.expose_secret()).map_err(io)?;
+                tracing::warn!(path = %path.display(), "generated a new secret key file; back it up with the database");
+                Ok(ring)
+            }
+            Err(err) => Err(io(err)),
+        }
+    }
+
+    /// Ensures the SQLite file's folder exists, as `mode=rwc` creates the file but not its folder.
+    pub fn prepare_sqlite_dir(&self) -> std::io::Result<()> {
+        let url = self.database_url.expose_secret();
+        let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) else {
+            return Ok(());
+        };
+        match std::path::Path::new(path).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !path.starts_with(':') => std::fs::create_dir_all(dir),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

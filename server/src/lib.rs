@@ -1,0 +1,10 @@
+//! The `sofie` server: configuration, command line, router and middleware. `main.rs` only
+//! composes them; tests build the same `Application` on a random port.
+
+pub mod admin;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod middleware;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,159 @@
+//! Building the application: database, vault check, services, router, listener. Tests call
+//! `Application::build` with port 0 and drive the real thing over HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::api::ssr::Services;
+use app::{App, OUTPUT_NAME, shell};
+use axum::Router;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use domain::auth::SignIn;
+use domain::password::Passwords;
+use domain::session_store::DbSessionStore;
+use domain::vault::Vault;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::config::Settings;
+use crate::middleware::origin_check::{AllowedOrigins, origin_check};
+use crate::middleware::request_log::request_log;
+use crate::middleware::security_headers::{CspNonce, HeaderPolicy, security_headers};
+
+/// Sessions end after 30 idle minutes (the 12-hour absolute cap is checked on each request).
+const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(30);
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub db: DatabaseConnection,
+    /// The public origins; the first is canonical.
+    pub origins: Vec<url::Url>,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let key_ring = settings.key_ring()?;
+        settings.prepare_sqlite_dir()?;
+        let db = domain::db::connect(settings.database_url.expose_secret()).await?;
+        domain::db::migrate(&db).await?;
+        let vault = Vault::from_key_ring(&key_ring)?;
+        vault.verify_against(&db).await??;
+
+        let listener = TcpListener::bind(settings.site_addr).await?;
+        let address = listener.local_addr()?;
+        let origins = settings.origins(address)?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(OUTPUT_NAME)
+            .site_root(settings.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        let services = Services {
+            db: db.clone(),
+            sign_in: SignIn::new(Passwords::new()),
+        };
+        let https = origins[0].scheme() == "https";
+        let allowed = origins.iter().map(|o| o.origin().ascii_serialization()).collect();
+        let router = router(AppState { leptos_options, services }, https, AllowedOrigins(Arc::new(allowed)));
+        spawn_session_cleanup(db.clone());
+        Ok(Self { listener, router, db, origins })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+/// Provides what pages and server functions read from context, including the request's CSP nonce.
+fn provide_request_context(services: Services) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(services.clone());
+        let nonce = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    }
+}
+
+pub fn router(state: AppState, https: bool, allowed: AllowedOrigins) -> Router {
+    let routes = generate_route_list(App);
+    let context = provide_request_context(state.services.clone());
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
+        .with_name(if https { "__Host-sofie" } else { "sofie" })
+        .with_secure(https)
+        .with_http_only(true)
+        // Lax, not Strict: the return from Salesforce's consent page is a cross-site navigation.
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(IDLE_TIMEOUT));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(allowed, origin_check))
+        .layer(axum::middleware::from_fn_with_state(HeaderPolicy { https }, security_headers))
+        .layer(axum::middleware::from_fn(request_log))
+        .with_state(state)
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request) -> impl IntoResponse {
+    handle_server_fns_with_context(provide_request_context(state.services.clone()), request).await
+}
+
+fn spawn_session_cleanup(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            if let Err(err) = domain::session_store::delete_expired(&db).await {
+                tracing::warn!(error = %err, "could not purge expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

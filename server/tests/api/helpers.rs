@@ -1,0 +1,185 @@
+//! `spawn_app()`: a fresh database, the real `Application` on port 0, and a cookie-keeping HTTP
+//! client that follows no redirects, so tests see every 303 and `Location`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use domain::accounts::{self, FeatureChange};
+use domain::entities::{group, organization, user};
+use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
+use domain::password::Passwords;
+use domain::roles::{GroupRole, OrgRole};
+use domain::vault::Vault;
+use reqwest::header::{ACCEPT, ORIGIN, REFERER};
+use reqwest::{Client, Response, redirect};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use secrecy::SecretString;
+use server::config::Settings;
+use server::startup::Application;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub fn postgres_base() -> Option<String> {
+    match std::env::var("SOFIE_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Some(
+            std::env::var("SOFIE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
+        ),
+        _ => None,
+    }
+}
+
+/// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
+pub async fn fresh_database_url() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = format!("sofie_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), rand::random::<u32>());
+    match postgres_base() {
+        Some(base) => {
+            let admin = Database::connect(format!("{base}/test")).await.expect("PostgreSQL at 127.0.0.1:5432 is running");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin.close().await.ok();
+            format!("{base}/{name}")
+        }
+        None => {
+            let dir = std::env::temp_dir().join("sofie-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
+    Settings {
+        database_url: SecretString::from(database_url.to_string()),
+        public_origins: vec![],
+        secret_keys: Some(keys.clone()),
+        key_file: std::env::temp_dir().join("sofie-tests/unused-key-file"),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub client: Client,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database_url = fresh_database_url().await;
+    spawn_app_on(&database_url, &Vault::generate_key_ring()).await
+}
+
+pub async fn spawn_app_on(database_url: &str, keys: &SecretString) -> TestApp {
+    let app = Application::build(&settings(database_url, keys)).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.db.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, db, client: browser() }
+}
+
+/// A client that keeps cookies and follows no redirects, like a browser tab we inspect.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(&self.client, path).await
+    }
+
+    pub async fn get_with(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).header(ACCEPT, "text/html").send().await.unwrap()
+    }
+
+    /// A form post as a browser without JavaScript sends it, from the page at `from`.
+    pub async fn post_form(&self, client: &Client, path: &str, from: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(path))
+            .header(ACCEPT, "text/html")
+            .header(ORIGIN, &self.address)
+            .header(REFERER, self.url(from))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login_with(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.post_form(client, "/api/auth/login", "/login", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn login(&self, email: &str) -> Response {
+        let response = self.login_with(&self.client, email, PASSWORD).await;
+        assert_eq!(response.status(), 303, "sign-in of {email} should succeed");
+        response
+    }
+
+    pub async fn user(&self, email: &str, name: &str) -> user::Model {
+        accounts::create_user(
+            &self.db,
+            &Passwords::new(),
+            &Email::parse(email).unwrap(),
+            &DisplayName::parse(name).unwrap(),
+            &NewPassword::parse(SecretString::from(PASSWORD)).unwrap(),
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn org(&self, name: &str) -> organization::Model {
+        let org = accounts::create_org(&self.db, &OrgName::parse(name).unwrap()).await.unwrap();
+        accounts::set_features(&self.db, &org, FeatureChange { integrations: Some(true), salesforce: Some(true) })
+            .await
+            .unwrap()
+    }
+
+    pub async fn member(&self, org: &organization::Model, user: &user::Model, role: OrgRole) {
+        accounts::set_member(&self.db, org, user, role).await.unwrap();
+    }
+
+    pub async fn group(&self, org: &organization::Model, name: &str) -> group::Model {
+        accounts::create_group(&self.db, org, &GroupName::parse(name).unwrap()).await.unwrap()
+    }
+
+    pub async fn group_member(&self, org: &organization::Model, group: &group::Model, user: &user::Model, role: GroupRole) {
+        accounts::set_group_member(&self.db, org, group, user, role).await.unwrap();
+    }
+}
+
+/// Two organizations: Acme (admin, group admin of Sales, member; groups Sales and Support) and
+/// Globex (its own admin and group), for access and isolation tests.
+pub struct World {
+    pub app: TestApp,
+    pub acme: organization::Model,
+    pub sales: group::Model,
+    pub support: group::Model,
+    pub globex: organization::Model,
+    pub globex_group: group::Model,
+}
+
+pub async fn world() -> World {
+    let app = spawn_app().await;
+    let acme = app.org("Acme").await;
+    let globex = app.org("Globex").await;
+    let admin = app.user("admin@acme.example", "Ada Admin").await;
+    let lead = app.user("lead@acme.example", "Gus Lead").await;
+    let member = app.user("mia@acme.example", "Mia Member").await;
+    let other = app.user("boss@globex.example", "Hank Globex").await;
+    app.member(&acme, &admin, OrgRole::Admin).await;
+    app.member(&acme, &lead, OrgRole::Member).await;
+    app.member(&acme, &member, OrgRole::Member).await;
+    app.member(&globex, &other, OrgRole::Owner).await;
+    let sales = app.group(&acme, "Sales").await;
+    let support = app.group(&acme, "Support").await;
+    app.group_member(&acme, &sales, &lead, GroupRole::Admin).await;
+    app.group_member(&acme, &sales, &member, GroupRole::Member).await;
+    let globex_group = app.group(&globex, "Ops").await;
+    World { app, acme, sales, support, globex, globex_group }
+}
+
+pub fn location(response: &Response) -> String {
+    response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}

@@ -1,0 +1,9 @@
+//! HTTP-level tests: the real server on a random port, against a fresh SQLite file or (with
+//! `SOFIE_TEST_DATABASE=postgres`) a fresh PostgreSQL database, driven as a browser would.
+
+mod access;
+mod auth;
+mod cli;
+mod database;
+mod helpers;
+mod security;
