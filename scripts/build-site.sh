@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Builds what the server serves under /pkg (the hydrating wasm, its JS glue and the CSS) and the
 # server binary, with plain cargo and wasm-bindgen: nothing is downloaded but crates.
-# Usage: scripts/build-site.sh [--release]
+# Usage: scripts/build-site.sh [--release] [--site-only]
+#   --site-only  skip the server binary (the test command gets it from `cargo test`, which builds
+#                it with the test features unified, so the server is compiled once, not twice)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-profile=dev; wasm_profile=dev; out=debug; wasm_out=debug
-if [[ "${1:-}" == "--release" ]]; then
-  profile=release; wasm_profile=wasm-release; out=release; wasm_out=wasm-release
-fi
+profile=dev; wasm_profile=dev; out=debug; wasm_out=debug; server=yes
+for arg in "$@"; do
+  case "$arg" in
+    --release) profile=release; wasm_profile=wasm-release; out=release; wasm_out=wasm-release ;;
+    --site-only) server=no ;;
+    *) echo "unknown option $arg"; exit 2 ;;
+  esac
+done
 
 rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
   || rustup target add wasm32-unknown-unknown
@@ -27,5 +33,8 @@ rm -rf target/site/pkg && mkdir -p target/site/pkg
 wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name sofie \
   "target/front/wasm32-unknown-unknown/$wasm_out/frontend.wasm"
 cp style/main.css target/site/pkg/sofie.css
-cargo build -p server --profile "$profile"
-echo "built target/$out/sofie and target/site/pkg"
+echo "built target/site/pkg"
+if [[ "$server" == yes ]]; then
+  cargo build -p server --profile "$profile"
+  echo "built target/$out/sofie"
+fi

@@ -29,7 +29,11 @@ impl Actor {
     }
 
     pub fn require_org_admin(&self) -> DomainResult<()> {
-        if self.is_org_admin() { Ok(()) } else { Err(DomainError::Forbidden) }
+        if self.is_org_admin() {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden)
+        }
     }
 
     pub fn administers_group(&self, group_id: i64) -> bool {
@@ -42,8 +46,14 @@ impl Actor {
 }
 
 /// The signed-in user, if the account still exists and is not disabled.
-pub async fn active_user(db: &DatabaseConnection, user_id: i64) -> DomainResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(user_id).one(db).await?.filter(|u| !u.disabled))
+pub async fn active_user(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> DomainResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| !u.disabled))
 }
 
 /// The organizations a user belongs to, with their role, by name.
@@ -66,7 +76,11 @@ pub async fn memberships(
 
 /// The actor for `user` in the organization `slug`. Not a member and no such organization give
 /// the same answer.
-pub async fn actor_in(db: &DatabaseConnection, user: user::Model, slug: &str) -> DomainResult<Actor> {
+pub async fn actor_in(
+    db: &DatabaseConnection,
+    user: user::Model,
+    slug: &str,
+) -> DomainResult<Actor> {
     let not_found = || DomainError::NotFound("organization".into());
     let org = organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug))
@@ -86,28 +100,50 @@ pub async fn actor_in(db: &DatabaseConnection, user: user::Model, slug: &str) ->
         .into_iter()
         .filter_map(|(m, g)| {
             let group = g.filter(|g| g.org_id == org.id)?;
-            Some(ActorGroup { group, role: GroupRole::parse(&m.role).ok()? })
+            Some(ActorGroup {
+                group,
+                role: GroupRole::parse(&m.role).ok()?,
+            })
         })
         .collect();
-    Ok(Actor { user, org, role, groups })
+    Ok(Actor {
+        user,
+        org,
+        role,
+        groups,
+    })
 }
 
 /// The groups of the actor's organization that the actor administers (all of them for org admins).
-pub async fn administered_groups(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<group::Model>> {
+pub async fn administered_groups(
+    db: &DatabaseConnection,
+    actor: &Actor,
+) -> DomainResult<Vec<group::Model>> {
     let groups = group::Entity::find()
         .filter(group::Column::OrgId.eq(actor.org.id))
         .order_by_asc(group::Column::Name)
         .all(db)
         .await?;
-    Ok(groups.into_iter().filter(|g| actor.administers_group(g.id)).collect())
+    Ok(groups
+        .into_iter()
+        .filter(|g| actor.administers_group(g.id))
+        .collect())
 }
 
 /// A group of the actor's organization that the actor may configure.
-pub async fn group_for_admin(db: &DatabaseConnection, actor: &Actor, group_id: i64) -> DomainResult<group::Model> {
+pub async fn group_for_admin(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group_id: i64,
+) -> DomainResult<group::Model> {
     let group = group::Entity::find_by_id(group_id)
         .filter(group::Column::OrgId.eq(actor.org.id))
         .one(db)
         .await?
         .ok_or_else(|| DomainError::NotFound("group".into()))?;
-    if actor.administers_group(group.id) { Ok(group) } else { Err(DomainError::Forbidden) }
+    if actor.administers_group(group.id) {
+        Ok(group)
+    } else {
+        Err(DomainError::Forbidden)
+    }
 }

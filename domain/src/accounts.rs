@@ -16,7 +16,10 @@ use crate::names::{DisplayName, Email, GroupName, NewPassword, OrgName, Slug};
 use crate::password::Passwords;
 use crate::roles::{GroupRole, OrgRole};
 
-pub async fn create_org(db: &DatabaseConnection, name: &OrgName) -> DomainResult<organization::Model> {
+pub async fn create_org(
+    db: &DatabaseConnection,
+    name: &OrgName,
+) -> DomainResult<organization::Model> {
     let slug = Slug::from_name(name)?;
     if organization::Entity::find()
         .filter(organization::Column::Slug.eq(slug.as_str()))
@@ -39,12 +42,21 @@ pub async fn create_org(db: &DatabaseConnection, name: &OrgName) -> DomainResult
     }
     .insert(db)
     .await?;
-    audit::record(db, AuditEvent::new(AuditAction::OrgCreated).org(org.id).target(org.slug.clone())).await?;
+    audit::record(
+        db,
+        AuditEvent::new(AuditAction::OrgCreated)
+            .org(org.id)
+            .target(org.slug.clone()),
+    )
+    .await?;
     Ok(org)
 }
 
 /// Finds an organization by slug, or else by exact name.
-pub async fn find_org(db: &DatabaseConnection, name_or_slug: &str) -> DomainResult<organization::Model> {
+pub async fn find_org(
+    db: &DatabaseConnection,
+    name_or_slug: &str,
+) -> DomainResult<organization::Model> {
     let wanted = name_or_slug.trim();
     organization::Entity::find()
         .filter(
@@ -66,7 +78,9 @@ pub async fn create_user(
     password: &NewPassword,
 ) -> DomainResult<user::Model> {
     if find_user(db, email).await.is_ok() {
-        return Err(DomainError::Conflict(format!("a user with the email {email} already exists")));
+        return Err(DomainError::Conflict(format!(
+            "a user with the email {email} already exists"
+        )));
     }
     let hash = passwords.hash(password).await?;
     let user = user::ActiveModel {
@@ -79,7 +93,11 @@ pub async fn create_user(
     }
     .insert(db)
     .await?;
-    audit::record(db, AuditEvent::new(AuditAction::UserCreated).target(email.as_str())).await?;
+    audit::record(
+        db,
+        AuditEvent::new(AuditAction::UserCreated).target(email.as_str()),
+    )
+    .await?;
     Ok(user)
 }
 
@@ -105,9 +123,12 @@ pub async fn set_member(
         created_at: Set(OffsetDateTime::now_utc()),
     })
     .on_conflict(
-        OnConflict::columns([org_membership::Column::OrgId, org_membership::Column::UserId])
-            .update_column(org_membership::Column::Role)
-            .to_owned(),
+        OnConflict::columns([
+            org_membership::Column::OrgId,
+            org_membership::Column::UserId,
+        ])
+        .update_column(org_membership::Column::Role)
+        .to_owned(),
     )
     .exec(db)
     .await?;
@@ -141,7 +162,13 @@ pub async fn create_group(
     }
     .insert(db)
     .await?;
-    audit::record(db, AuditEvent::new(AuditAction::GroupCreated).org(org.id).target(group.name.clone())).await?;
+    audit::record(
+        db,
+        AuditEvent::new(AuditAction::GroupCreated)
+            .org(org.id)
+            .target(group.name.clone()),
+    )
+    .await?;
     Ok(group)
 }
 
@@ -166,11 +193,17 @@ pub async fn set_group_member(
     user: &user::Model,
     role: GroupRole,
 ) -> DomainResult<()> {
-    let is_member = org_membership::Entity::find_by_id((org.id, user.id)).one(db).await?.is_some();
+    let is_member = org_membership::Entity::find_by_id((org.id, user.id))
+        .one(db)
+        .await?
+        .is_some();
     if !is_member {
         return Err(DomainError::validation(
             "email",
-            format!("{} is not a member of {}; add them to the organization first", user.email, org.name),
+            format!(
+                "{} is not a member of {}; add them to the organization first",
+                user.email, org.name
+            ),
         ));
     }
     group_membership::Entity::insert(group_membership::ActiveModel {
@@ -180,9 +213,12 @@ pub async fn set_group_member(
         created_at: Set(OffsetDateTime::now_utc()),
     })
     .on_conflict(
-        OnConflict::columns([group_membership::Column::GroupId, group_membership::Column::UserId])
-            .update_column(group_membership::Column::Role)
-            .to_owned(),
+        OnConflict::columns([
+            group_membership::Column::GroupId,
+            group_membership::Column::UserId,
+        ])
+        .update_column(group_membership::Column::Role)
+        .to_owned(),
     )
     .exec(db)
     .await?;
@@ -234,11 +270,20 @@ pub struct OrgOverview {
     pub groups: Vec<(group::Model, Vec<(user::Model, GroupRole)>)>,
 }
 
-pub async fn overview(db: &DatabaseConnection) -> DomainResult<(Vec<OrgOverview>, Vec<user::Model>)> {
-    let users = user::Entity::find().order_by_asc(user::Column::Email).all(db).await?;
+pub async fn overview(
+    db: &DatabaseConnection,
+) -> DomainResult<(Vec<OrgOverview>, Vec<user::Model>)> {
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await?;
     let user_by_id = |id: i64| users.iter().find(|u| u.id == id).cloned();
     let mut result = Vec::new();
-    for org in organization::Entity::find().order_by_asc(organization::Column::Slug).all(db).await? {
+    for org in organization::Entity::find()
+        .order_by_asc(organization::Column::Slug)
+        .all(db)
+        .await?
+    {
         let members = org_membership::Entity::find()
             .filter(org_membership::Column::OrgId.eq(org.id))
             .all(db)
@@ -262,7 +307,11 @@ pub async fn overview(db: &DatabaseConnection) -> DomainResult<(Vec<OrgOverview>
                 .collect();
             groups.push((group, group_members));
         }
-        result.push(OrgOverview { org, members, groups });
+        result.push(OrgOverview {
+            org,
+            members,
+            groups,
+        });
     }
     Ok((result, users))
 }

@@ -28,8 +28,14 @@ impl SignIn {
         let window = Duration::from_secs(15 * 60);
         Self {
             passwords,
-            per_account: Throttle::new(Limit { max_failures: 5, window }),
-            per_client: Throttle::new(Limit { max_failures: 20, window }),
+            per_account: Throttle::new(Limit {
+                max_failures: 5,
+                window,
+            }),
+            per_client: Throttle::new(Limit {
+                max_failures: 20,
+                window,
+            }),
         }
     }
 
@@ -56,7 +62,9 @@ impl SignIn {
                     .ip(client_ip.map(str::to_string)),
             )
             .await?;
-            return Err(DomainError::Throttled { retry_after_secs: wait.as_secs().max(1) });
+            return Err(DomainError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+            });
         }
         let user = match Email::parse(email) {
             Ok(email) => match accounts::find_user(db, &email).await {

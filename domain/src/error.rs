@@ -58,9 +58,16 @@ fn is_connection_error(err: &DbErr) -> bool {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         other => {
             let text = other.to_string().to_ascii_lowercase();
-            ["pool closed", "pool timed out", "connection refused", "broken pipe", "connection reset", "unable to open database"]
-                .iter()
-                .any(|needle| text.contains(needle))
+            [
+                "pool closed",
+                "pool timed out",
+                "connection refused",
+                "broken pipe",
+                "connection reset",
+                "unable to open database",
+            ]
+            .iter()
+            .any(|needle| text.contains(needle))
         }
     }
 }

@@ -34,7 +34,9 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..");
         if local.is_empty() || !domain_ok {
-            return Err(invalid("this is not an email address, e.g. ann@example.com"));
+            return Err(invalid(
+                "this is not an email address, e.g. ann@example.com",
+            ));
         }
         Ok(Self(value))
     }
@@ -174,8 +176,21 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@@example.com", "ann@.example.com", "ann@example..com"] {
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a b@example.com",
+            "ann@@example.com",
+            "ann@.example.com",
+            "ann@example..com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(250));
@@ -200,7 +215,10 @@ mod tests {
         let short = SecretString::from("elevenchars");
         assert!(NewPassword::parse(short).is_err());
         let spaced = NewPassword::parse(SecretString::from("  pass phrase with spaces  ")).unwrap();
-        assert_eq!(spaced.secret().expose_secret(), "  pass phrase with spaces  ");
+        assert_eq!(
+            spaced.secret().expose_secret(),
+            "  pass phrase with spaces  "
+        );
         assert!(NewPassword::parse(SecretString::from("x".repeat(257))).is_err());
     }
 }

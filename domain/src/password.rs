@@ -77,10 +77,15 @@ impl Passwords {
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.to_string());
         self.blocking(move || {
-            let parsed = PasswordHash::new(&hash)
-                .map_err(|e| DomainError::Internal(format!("a stored password hash is malformed: {e}")))?;
+            let parsed = PasswordHash::new(&hash).map_err(|e| {
+                DomainError::Internal(format!("a stored password hash is malformed: {e}"))
+            })?;
             let password = candidate.expose_secret();
-            if !known || argon2().verify_password(password.as_bytes(), &parsed).is_err() {
+            if !known
+                || argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_err()
+            {
                 return Ok(None);
             }
             if is_current(&parsed) {
@@ -115,7 +120,8 @@ impl Default for Passwords {
 
 fn is_current(hash: &PasswordHash<'_>) -> bool {
     hash.algorithm.as_str() == "argon2id"
-        && Params::try_from(hash).is_ok_and(|p| p.m_cost() == 19_456 && p.t_cost() == 2 && p.p_cost() == 1)
+        && Params::try_from(hash)
+            .is_ok_and(|p| p.m_cost() == 19_456 && p.t_cost() == 2 && p.p_cost() == 1)
 }
 
 #[cfg(test)]
@@ -129,10 +135,19 @@ mod tests {
     #[tokio::test]
     async fn hashes_with_owasp_parameters_and_verifies() {
         let passwords = Passwords::new();
-        let hash = passwords.hash(&new_password("correct horse battery")).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        let hash = passwords
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         let ok = passwords
-            .verify(Some(hash.clone()), &SecretString::from("correct horse battery"))
+            .verify(
+                Some(hash.clone()),
+                &SecretString::from("correct horse battery"),
+            )
             .await
             .unwrap();
         assert_eq!(ok, Some(Verified::Current));
@@ -142,7 +157,10 @@ mod tests {
             .unwrap();
         assert_eq!(wrong, None);
         let unknown = passwords
-            .verify(None, &SecretString::from("dummy password for unknown accounts"))
+            .verify(
+                None,
+                &SecretString::from("dummy password for unknown accounts"),
+            )
             .await
             .unwrap();
         assert_eq!(unknown, None, "the dummy hash never signs anybody in");
@@ -150,16 +168,22 @@ mod tests {
 
     #[tokio::test]
     async fn weaker_hashes_are_upgraded_on_sign_in() {
-        let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(4096, 1, 1, None).unwrap())
-            .hash_password(b"an old password!", &SaltString::generate(&mut OsRng))
-            .unwrap()
-            .to_string();
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"an old password!", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
         let outcome = Passwords::new()
             .verify(Some(weak), &SecretString::from("an old password!"))
             .await
             .unwrap();
         match outcome {
-            Some(Verified::Rehashed(new)) => assert!(new.starts_with("$argon2id$v=19$m=19456,t=2,p=1$")),
+            Some(Verified::Rehashed(new)) => {
+                assert!(new.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"))
+            }
             other => panic!("expected a rehash, got {other:?}"),
         }
     }

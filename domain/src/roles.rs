@@ -73,7 +73,9 @@ mod tests {
         for role in [OrgRole::Owner, OrgRole::Admin, OrgRole::Member] {
             assert_eq!(OrgRole::parse(role.as_str()).unwrap(), role);
         }
-        assert!(OrgRole::Owner.is_admin() && OrgRole::Admin.is_admin() && !OrgRole::Member.is_admin());
+        assert!(
+            OrgRole::Owner.is_admin() && OrgRole::Admin.is_admin() && !OrgRole::Member.is_admin()
+        );
         assert!(OrgRole::parse("superuser").is_err());
         assert_eq!(GroupRole::parse("ADMIN").unwrap(), GroupRole::Admin);
         assert!(GroupRole::parse("owner").is_err());

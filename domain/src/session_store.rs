@@ -4,9 +4,7 @@
 
 use async_trait::async_trait;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -41,11 +39,15 @@ fn backend(err: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn active_model(record: &Record) -> session_store::Result<session::ActiveModel> {
-    let user_id = record.data.get(USER_ID_KEY).and_then(serde_json::Value::as_i64);
+    let user_id = record
+        .data
+        .get(USER_ID_KEY)
+        .and_then(serde_json::Value::as_i64);
     Ok(session::ActiveModel {
         id: Set(row_id(&record.id)),
         user_id: Set(user_id),
-        data: Set(serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?),
+        data: Set(serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?),
         expires_at: Set(record.expiry_date),
     })
 }
@@ -98,8 +100,13 @@ impl SessionStore for DbSessionStore {
         else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date: row.expires_at }))
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: row.expires_at,
+        }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -57,7 +57,10 @@ impl Throttle {
     }
 
     pub fn clear(&self, key: &str) {
-        self.failures.lock().expect("throttle lock poisoned").remove(key);
+        self.failures
+            .lock()
+            .expect("throttle lock poisoned")
+            .remove(key);
     }
 }
 
@@ -85,10 +88,19 @@ mod tests {
             assert!(throttle.blocked_for("ann", t0).is_none(), "attempt {i}");
             throttle.record_failure("ann", t0);
         }
-        let wait = throttle.blocked_for("ann", t0 + Duration::from_secs(10)).unwrap();
+        let wait = throttle
+            .blocked_for("ann", t0 + Duration::from_secs(10))
+            .unwrap();
         assert_eq!(wait, Duration::from_secs(50));
-        assert!(throttle.blocked_for("bob", t0).is_none(), "other keys are not affected");
-        assert!(throttle.blocked_for("ann", t0 + Duration::from_secs(60)).is_none());
+        assert!(
+            throttle.blocked_for("bob", t0).is_none(),
+            "other keys are not affected"
+        );
+        assert!(
+            throttle
+                .blocked_for("ann", t0 + Duration::from_secs(60))
+                .is_none()
+        );
         throttle.record_failure("bob", t0);
         throttle.clear("bob");
         assert!(throttle.blocked_for("bob", t0).is_none());

@@ -72,18 +72,22 @@ impl Vault {
             let (version, key) = entry.split_once(':').ok_or_else(|| {
                 VaultError::MalformedKeys("each key is VERSION:BASE64, e.g. 1:AAAA…".into())
             })?;
-            let version: u32 = version
-                .trim_start_matches('v')
-                .parse()
-                .map_err(|_| VaultError::MalformedKeys(format!("{version:?} is not a key version number")))?;
+            let version: u32 = version.trim_start_matches('v').parse().map_err(|_| {
+                VaultError::MalformedKeys(format!("{version:?} is not a key version number"))
+            })?;
             let bytes = STANDARD.decode(key).map_err(|_| {
                 VaultError::MalformedKeys(format!("key version {version} is not base64"))
             })?;
             let key: [u8; 32] = bytes.try_into().map_err(|_| {
                 VaultError::MalformedKeys(format!("key version {version} is not 32 bytes"))
             })?;
-            if keys.insert(version, SecretBox::new(Box::new(key))).is_some() {
-                return Err(VaultError::MalformedKeys(format!("key version {version} is given twice")));
+            if keys
+                .insert(version, SecretBox::new(Box::new(key)))
+                .is_some()
+            {
+                return Err(VaultError::MalformedKeys(format!(
+                    "key version {version} is given twice"
+                )));
             }
         }
         let active = *keys
@@ -102,7 +106,9 @@ impl Vault {
 
     fn cipher(&self, version: u32) -> Option<Aes256Gcm> {
         let key = self.keys.get(&version)?;
-        Some(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key.expose_secret())))
+        Some(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(
+            key.expose_secret(),
+        )))
     }
 
     pub fn seal(&self, plaintext: &SecretString, aad: &Aad) -> String {
@@ -112,7 +118,9 @@ impl Vault {
     fn seal_with(&self, version: u32, plaintext: &str, aad: &Aad) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill_bytes(&mut nonce);
-        let cipher = self.cipher(version).expect("sealing uses a key of the ring");
+        let cipher = self
+            .cipher(version)
+            .expect("sealing uses a key of the ring");
         let ciphertext = cipher
             .encrypt(
                 Nonce::from_slice(&nonce),
@@ -162,10 +170,14 @@ impl Vault {
 
     /// Refuses a ring that lost a key or whose key changed since data was sealed with it, and
     /// records a check value for each new key. Called once at start.
-    pub async fn verify_against(&self, db: &DatabaseConnection) -> DomainResult<Result<(), VaultError>> {
+    pub async fn verify_against(
+        &self,
+        db: &DatabaseConnection,
+    ) -> DomainResult<Result<(), VaultError>> {
         let stored = vault_key::Entity::find().all(db).await?;
         for row in &stored {
-            let version = u32::try_from(row.version).map_err(|_| DomainError::Internal("negative key version".into()))?;
+            let version = u32::try_from(row.version)
+                .map_err(|_| DomainError::Internal("negative key version".into()))?;
             if !self.keys.contains_key(&version) {
                 return Ok(Err(VaultError::MissingKey(version)));
             }
@@ -198,22 +210,41 @@ fn check_aad(version: u32) -> Aad {
 mod tests {
     use super::*;
 
-    fn vault() -> Vault {
+    fn new_vault() -> Vault {
         Vault::from_key_ring(&Vault::generate_key_ring()).unwrap()
     }
 
     #[test]
     fn seals_and_opens_bound_to_the_row() {
-        let vault = vault();
+        let vault = new_vault();
         let secret = SecretString::from("s3cr3t-sentinel");
         let sealed = vault.seal(&secret, &Aad::new("t", "c", 1));
         assert!(sealed.starts_with("v1:"));
         assert!(!sealed.contains("s3cr3t"));
-        assert_eq!(vault.open(&sealed, &Aad::new("t", "c", 1)).unwrap().expose_secret(), "s3cr3t-sentinel");
-        assert!(vault.open(&sealed, &Aad::new("t", "c", 2)).is_err(), "another row");
-        assert!(vault.open(&sealed, &Aad::new("t", "other", 1)).is_err(), "another column");
-        assert!(vault().open(&sealed, &Aad::new("t", "c", 1)).is_err(), "another key");
-        assert_ne!(sealed, vault.seal(&secret, &Aad::new("t", "c", 1)), "fresh nonce each time");
+        assert_eq!(
+            vault
+                .open(&sealed, &Aad::new("t", "c", 1))
+                .unwrap()
+                .expose_secret(),
+            "s3cr3t-sentinel"
+        );
+        assert!(
+            vault.open(&sealed, &Aad::new("t", "c", 2)).is_err(),
+            "another row"
+        );
+        assert!(
+            vault.open(&sealed, &Aad::new("t", "other", 1)).is_err(),
+            "another column"
+        );
+        assert!(
+            new_vault().open(&sealed, &Aad::new("t", "c", 1)).is_err(),
+            "another key"
+        );
+        assert_ne!(
+            sealed,
+            vault.seal(&secret, &Aad::new("t", "c", 1)),
+            "fresh nonce each time"
+        );
     }
 
     #[test]
@@ -222,16 +253,38 @@ mod tests {
         let v1 = Vault::from_key_ring(&old).unwrap();
         let sealed = v1.seal(&SecretString::from("x"), &Aad::new("t", "c", 1));
         let new = Vault::generate_key_ring();
-        let ring = format!("{},{}", old.expose_secret(), new.expose_secret().replacen("1:", "2:", 1));
+        let ring = format!(
+            "{},{}",
+            old.expose_secret(),
+            new.expose_secret().replacen("1:", "2:", 1)
+        );
         let v2 = Vault::from_key_ring(&SecretString::from(ring)).unwrap();
-        assert!(v2.seal(&SecretString::from("y"), &Aad::new("t", "c", 1)).starts_with("v2:"));
-        assert_eq!(v2.open(&sealed, &Aad::new("t", "c", 1)).unwrap().expose_secret(), "x");
+        assert!(
+            v2.seal(&SecretString::from("y"), &Aad::new("t", "c", 1))
+                .starts_with("v2:")
+        );
+        assert_eq!(
+            v2.open(&sealed, &Aad::new("t", "c", 1))
+                .unwrap()
+                .expose_secret(),
+            "x"
+        );
     }
 
     #[test]
     fn malformed_rings_are_refused() {
-        for bad in ["", "nokey", "1:notbase64!", "1:AAAA", "x:AAAA", "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="] {
-            assert!(Vault::from_key_ring(&SecretString::from(bad)).is_err(), "{bad:?}");
+        for bad in [
+            "",
+            "nokey",
+            "1:notbase64!",
+            "1:AAAA",
+            "x:AAAA",
+            "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ] {
+            assert!(
+                Vault::from_key_ring(&SecretString::from(bad)).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_accounts;
 mod m20261128_000002_sessions_audit_vault;
+mod m20261128_000003_integration_settings;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_accounts::Migration),
             Box::new(m20261128_000002_sessions_audit_vault::Migration),
+            Box::new(m20261128_000003_integration_settings::Migration),
         ]
     }
 }

@@ -25,6 +25,17 @@ pub fn sf_date(ms: i64) -> String {
     sf_datetime(ms)[..10].to_string()
 }
 
+/// Milliseconds of a Salesforce datetime (`…00.000+0000`) or an RFC 3339 one (`…00Z`, `…+01:00`).
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    let salesforce = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3][offset_hour][offset_minute]"
+    );
+    OffsetDateTime::parse(text, &salesforce)
+        .or_else(|_| OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339))
+        .ok()
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
 /// A random alphanumeric string (token secrets, codes, cursor ids).
 pub fn random_token(len: usize) -> String {
     rand::thread_rng()

@@ -61,7 +61,7 @@ pub struct OrgConfig {
     pub my_domain: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Profile {
     #[serde(rename = "System Administrator")]
     SystemAdministrator,
@@ -346,4 +346,41 @@ impl SimConfig {
 
 fn valid_id(id: &str, prefix: &str) -> bool {
     id.len() == 18 && id.starts_with(prefix) && ids::canonical(id).as_deref() == Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_round_trips_through_json_and_toml() {
+        let config = SimConfig::default();
+        config.validate().expect("the built-in seed is valid");
+        let dir =
+            std::env::temp_dir().join(format!("salesforce-sim-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let json = dir.join("sim.json");
+        std::fs::write(&json, serde_json::to_string(&config).unwrap()).unwrap();
+        assert_eq!(
+            SimConfig::from_file(&json).unwrap().users.len(),
+            config.users.len()
+        );
+        let toml_file = dir.join("sim.toml");
+        std::fs::write(&toml_file, "query_batch_size = 10\n[[connected_apps]]\nname = \"A\"\nclient_id = \"a\"\ncallback_urls = [\"http://127.0.0.1:1/cb\"]\n").unwrap();
+        let loaded = SimConfig::from_file(&toml_file).unwrap();
+        assert_eq!(loaded.query_batch_size, 10);
+        assert_eq!(loaded.connected_apps.len(), 1);
+        assert!(loaded.connected_apps[0].require_pkce && loaded.connected_apps[0].installed);
+        assert_eq!(loaded.users.len(), 3, "unset fields keep the built-in seed");
+        std::fs::write(
+            &json,
+            "{\"orgs\": [{\"id\": \"00D000000000001ZZZ\", \"name\": \"Bad\"}]}",
+        )
+        .unwrap();
+        assert!(matches!(
+            SimConfig::from_file(&json),
+            Err(ConfigError::Invalid(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

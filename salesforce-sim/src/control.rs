@@ -63,6 +63,7 @@ pub fn routes() -> Router<Ctx> {
         .route("/__sim/apps", post(register_app))
         .route("/__sim/users", post(register_user))
         .route("/__sim/users/{username}/revoke-tokens", post(revoke_user))
+        .route("/__sim/users/{username}/active", post(set_active))
         .route("/__sim/tokens/expire", post(expire_tokens))
         .route("/__sim/faults", post(add_fault).delete(clear_faults))
         .route("/__sim/orgs/{org_id}/move", post(move_org))
@@ -167,6 +168,37 @@ async fn revoke_user(State(ctx): State<Ctx>, Path(username): Path<String>) -> Re
         return problem(StatusCode::NOT_FOUND, format!("unknown user {username}"));
     };
     Json(json!({ "revoked_grants": state.revoke_user(&user_id) })).into_response()
+}
+
+#[derive(Deserialize)]
+struct Active {
+    active: bool,
+}
+
+/// Freezes (or reactivates) a user: a frozen user's sessions end at once, refreshes answer
+/// `inactive_user`, and the sign-in page refuses them.
+async fn set_active(
+    State(ctx): State<Ctx>,
+    Path(username): Path<String>,
+    Json(to): Json<Active>,
+) -> Response {
+    let mut state = ctx.sim.lock();
+    let Some(user) = state
+        .users
+        .iter_mut()
+        .find(|u| u.username.eq_ignore_ascii_case(&username))
+    else {
+        return problem(StatusCode::NOT_FOUND, format!("unknown user {username}"));
+    };
+    user.active = to.active;
+    let user_id = user.user_id.clone();
+    if !to.active {
+        let now = now_ms();
+        for token in state.access.values_mut().filter(|t| t.user_id == user_id) {
+            token.expires_ms = token.expires_ms.min(now);
+        }
+    }
+    Json(json!({ "username": username, "active": to.active })).into_response()
 }
 
 async fn expire_tokens(State(ctx): State<Ctx>) -> Response {

@@ -31,6 +31,9 @@ struct Args {
     /// Ports of the instance hosts, comma-separated, in order (0 = random).
     #[arg(long, value_delimiter = ',')]
     instance_ports: Vec<u16>,
+    /// Print the effective config as JSON (a starting point for `--config`) and exit.
+    #[arg(long)]
+    print_config: bool,
 }
 
 #[tokio::main]
@@ -60,6 +63,13 @@ async fn main() -> std::process::ExitCode {
     config.ports.login_mydomain = args.mydomain_port.unwrap_or(config.ports.login_mydomain);
     if !args.instance_ports.is_empty() {
         config.ports.instances = args.instance_ports;
+    }
+    if args.print_config {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&config).expect("config serializes")
+        );
+        return std::process::ExitCode::SUCCESS;
     }
     let sim = match spawn(config).await {
         Ok(sim) => sim,

@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
+use axum::body::Bytes;
 use serde::Serialize;
 
 use crate::SimUrls;
-use crate::config::{ConnectedApp, OrgConfig, SimConfig, UserConfig};
+use crate::config::{ConnectedApp, OrgConfig, Profile, SimConfig, UserConfig};
 use crate::control::Fault;
 use crate::oauth::tokens::{AccessToken, AuthCode, Grant};
 use crate::rest::query::Cursor;
@@ -18,7 +19,7 @@ use crate::seed;
 use crate::store::Store;
 
 /// Which host a request arrived on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Host {
     Production,
@@ -100,10 +101,15 @@ impl State {
     }
 }
 
+/// A describe answer depends on the object, the caller's profile, the API version and the host.
+pub type DescribeKey = (&'static str, Profile, String, Host);
+
 /// Everything a handler needs: the fixed URLs and schema, and the locked state.
 pub struct Sim {
     pub urls: SimUrls,
     pub schema: Schema,
+    /// Rendered describes; the schema is fixed, so they never go stale.
+    pub describe_cache: Mutex<HashMap<DescribeKey, Bytes>>,
     config: SimConfig,
     state: Mutex<State>,
 }
@@ -115,6 +121,7 @@ impl Sim {
         Sim {
             urls,
             schema,
+            describe_cache: Mutex::new(HashMap::new()),
             config,
             state,
         }
@@ -142,13 +149,15 @@ impl Sim {
         }
     }
 
-    /// Whether `org` may sign in on login host `host` (production vs sandbox vs its My Domain).
-    pub fn login_allowed(&self, host: Host, org: &OrgConfig) -> bool {
+    /// Whether users of `org` may sign in on `host`: production orgs on the production host,
+    /// sandboxes on the sandbox host, the My Domain org on its host, and an instance host serves
+    /// the orgs it hosts (an instance URL is the org's My Domain).
+    pub fn login_allowed(&self, host: Host, org: &Org) -> bool {
         match host {
-            Host::Production => !org.sandbox,
-            Host::Sandbox => org.sandbox,
-            Host::MyDomain => org.my_domain,
-            Host::Instance(_) => false,
+            Host::Production => !org.config.sandbox,
+            Host::Sandbox => org.config.sandbox,
+            Host::MyDomain => org.config.my_domain,
+            Host::Instance(n) => org.instance == n,
         }
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 const COMPOSITE: &str =
     "composite resources are not simulated (issue 3 lists no composite endpoint)";
 
-const SKIPPED: [(&str, &str); 9] = [
+const SKIPPED: [(&str, &str); 7] = [
     ("rest/composite_response_304_etag.cumulusci.json", COMPOSITE),
     ("rest/composite_response_ok.cumulusci.json", COMPOSITE),
     ("rest/composite_sobjects_create.cumulusci.json", COMPOSITE),
@@ -35,14 +35,6 @@ const SKIPPED: [(&str, &str); 9] = [
     (
         "errors/composite_subrequest_not_found.cumulusci.json",
         COMPOSITE,
-    ),
-    (
-        "rest/get_deleted.restforce.json",
-        "`/sobjects/{X}/deleted` is not simulated (not in issue 3)",
-    ),
-    (
-        "rest/get_updated.restforce.json",
-        "`/sobjects/{X}/updated` is not simulated (not in issue 3)",
     ),
 ];
 
@@ -139,6 +131,14 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
         "rest/describe_sobject_whizbang.restforce.json" => {
             rules.extra_ok = Some(OLD_API);
             get(env, "/services/data/v67.0/sobjects/Quality_Issue__c/describe").await
+        }
+        "rest/get_deleted.restforce.json" | "rest/get_updated.restforce.json" => {
+            let (_, created) = api_send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", Some(json!({"Name": "Gone"})), &[]).await;
+            let id = created["id"].as_str().unwrap();
+            api_send(&env.admin, Method::DELETE, &format!("/services/data/v67.0/sobjects/Account/{id}"), None, &[]).await;
+            let kind = if name.contains("deleted") { "deleted" } else { "updated" };
+            let window = format!("start={}&end={}", q("2020-01-01T00:00:00+00:00"), q("2100-01-01T00:00:00+00:00"));
+            get(env, &format!("/services/data/v67.0/sobjects/Account/{kind}/?{window}")).await
         }
         "rest/describe_global.cumulusci.json" => get(env, "/services/data/v67.0/sobjects").await,
         "rest/limits.simple-salesforce.json" => get(env, "/services/data/v67.0/limits").await,

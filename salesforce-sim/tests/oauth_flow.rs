@@ -297,3 +297,25 @@ async fn no_refresh_token_without_the_scope() {
     assert!(token.get("refresh_token").is_none());
     assert_eq!(token["scope"], "api");
 }
+
+#[tokio::test]
+async fn an_instance_host_signs_in_the_orgs_it_hosts() {
+    let sim = start().await;
+    let code = Authorize::new(&sim.urls.instances[0]).code(ADMIN).await;
+    let (status, token) = exchange(&sim.urls.instances[0], &code).await;
+    assert_eq!(status, StatusCode::OK, "{token}");
+    assert!(
+        token["id"]
+            .as_str()
+            .unwrap()
+            .starts_with(&sim.urls.instances[0])
+    );
+    let response = Authorize::new(&sim.urls.instances[1])
+        .submit(ADMIN, true)
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "Acme is not hosted on instance 1: the form again"
+    );
+}

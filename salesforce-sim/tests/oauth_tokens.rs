@@ -298,3 +298,51 @@ async fn identity_userinfo_introspect_discovery() {
         format!("{host}/services/oauth2/token")
     );
 }
+
+#[tokio::test]
+async fn a_frozen_user_cannot_refresh() {
+    let sim = start().await;
+    let token = login(&sim, STANDARD_USER).await;
+    let path = "/__sim/users/standard@acme.sim/active";
+    control(
+        &sim.urls.login_production,
+        Method::POST,
+        path,
+        Some(json!({"active": false})),
+    )
+    .await;
+    assert_eq!(
+        api_get(&token, "/services/data/v67.0/").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let rt = token["refresh_token"].as_str().unwrap();
+    let (status, body) = refresh(&sim.urls.login_production, CLIENT_ID, CLIENT_SECRET, rt).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "inactive_user", "error_description": "user is inactive"})
+        )
+    );
+    let page = Authorize::new(&sim.urls.login_production)
+        .submit(STANDARD_USER, true)
+        .await;
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "sign-in refused: the form again"
+    );
+    control(
+        &sim.urls.login_production,
+        Method::POST,
+        path,
+        Some(json!({"active": true})),
+    )
+    .await;
+    assert_eq!(
+        refresh(&sim.urls.login_production, CLIENT_ID, CLIENT_SECRET, rt)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}

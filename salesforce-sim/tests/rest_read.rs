@@ -35,6 +35,11 @@ async fn versions_need_no_session() {
     let (status, _, body) = api_get(&token, "/services/data/v30.0/").await;
     assert_eq!(
         (status, body[0]["errorCode"].as_str()),
+        (StatusCode::GONE, Some("UNSUPPORTED_API_VERSION"))
+    );
+    let (status, _, body) = api_get(&token, "/services/data/v99.0/").await;
+    assert_eq!(
+        (status, body[0]["errorCode"].as_str()),
         (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
     );
     let login_host =
@@ -364,35 +369,29 @@ async fn paging_follows_next_records_url() {
 }
 
 #[tokio::test]
-async fn search_and_parameterized_search() {
-    let sim = start().await;
+async fn child_sub_query_results_are_paged_too() {
+    let sim = spawn(SimConfig {
+        query_batch_size: 2,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
     let t = login(&sim, ADMIN).await;
-    let (status, _, body) = api_get(&t, "/services/data/v67.0/search?q=FIND+%7BGlob*%7D+IN+NAME+FIELDS+RETURNING+Account(Id,+Name+WHERE+Name+!%3D+'Globex+Ltd'+ORDER+BY+Name),+Contact").await;
-    assert_eq!(status, StatusCode::OK);
-    let names: Vec<&str> = body["searchRecords"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Globex Corp", "Globex GmbH", "Globex Industries"]);
-    let (_, _, old) = api_get(
+    let (_, r) = soql(
         &t,
-        "/services/data/v36.0/search?q=FIND+%7Bhopper%7D+RETURNING+Contact(Id,+Email)",
+        "SELECT Name, (SELECT LastName FROM Contacts) FROM Account WHERE Name = 'Globex Corp'",
     )
     .await;
-    assert!(
-        old.as_array().is_some_and(|a| !a.is_empty()),
-        "≤ v36.0 answers a bare array"
-    );
-    let (status, _, body) = api_get(&t, "/services/data/v67.0/search?q=FIND+Globex").await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let contacts = &r["records"][0]["Contacts"];
     assert_eq!(
-        body,
-        json!([{"message": "No search term found. The search term must be enclosed in braces.", "errorCode": "MALFORMED_SEARCH"}])
+        (contacts["totalSize"].as_u64(), contacts["done"].as_bool()),
+        (Some(3), Some(false))
     );
-    let (_, _, body) = api_get(&t, "/services/data/v67.0/parameterizedSearch?q=hooli&sobject=Account&Account.fields=Id,Name&Account.limit=2").await;
-    let records = body["searchRecords"].as_array().unwrap();
-    assert_eq!(records.len(), 2);
-    assert_eq!(records[0]["attributes"]["type"], "Account");
+    assert_eq!(contacts["records"].as_array().unwrap().len(), 2);
+    let (_, _, rest) = api_get(&t, contacts["nextRecordsUrl"].as_str().unwrap()).await;
+    assert_eq!(
+        (rest["totalSize"].as_u64(), rest["done"].as_bool()),
+        (Some(3), Some(true))
+    );
+    assert_eq!(rest["records"][0]["attributes"]["type"], "Contact");
 }

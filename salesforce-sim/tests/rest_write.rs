@@ -1,4 +1,4 @@
-//! REST writes (records, validation, upsert) and the daily API limit.
+//! REST writes: create, update, delete, validation rules and upsert by external id.
 
 mod common;
 
@@ -269,52 +269,5 @@ async fn upsert_by_external_id() {
             .as_str()
             .unwrap()
             .starts_with("/services/data/v67.0/sobjects/Contact/003")
-    );
-}
-
-#[tokio::test]
-async fn daily_limit_and_limits_resource() {
-    let sim = start().await;
-    let t = login(&sim, ADMIN).await;
-    let (_, limit, body) = api_get(&t, "/services/data/v67.0/limits").await;
-    assert_eq!(limit.as_deref(), Some("api-usage=1/15000"));
-    assert_eq!(
-        body["DailyApiRequests"],
-        json!({"Max": 15000, "Remaining": 14999})
-    );
-    let (_, _, counts) = api_get(
-        &t,
-        "/services/data/v67.0/limits/recordCount?sObjects=Account",
-    )
-    .await;
-    assert_eq!(
-        counts,
-        json!({"sObjects": [{"count": 40, "name": "Account"}]})
-    );
-    let org = t["id"]
-        .as_str()
-        .unwrap()
-        .split('/')
-        .nth(4)
-        .unwrap()
-        .to_string();
-    control(
-        &sim.urls.login_production,
-        Method::POST,
-        &format!("/__sim/orgs/{org}/api-usage"),
-        Some(json!({"used": 99, "limit": 100})),
-    )
-    .await;
-    let (status, limit, _) = api_get(&t, "/services/data/v67.0/limits").await;
-    assert_eq!(
-        (status, limit.as_deref()),
-        (StatusCode::OK, Some("api-usage=100/100"))
-    );
-    let (status, limit, body) = api_get(&t, "/services/data/v67.0/limits").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(limit.as_deref(), Some("api-usage=100/100"));
-    assert_eq!(
-        body,
-        json!([{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
     );
 }

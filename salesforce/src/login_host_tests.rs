@@ -288,3 +288,21 @@ fn instance_and_identity_urls() {
         Err(HostError::HasPath)
     );
 }
+
+proptest::proptest! {
+    /// Whatever is typed, an accepted login host is `https://<host>` in a Salesforce family,
+    /// with nothing after the host, and parsing it again gives the same host.
+    #[test]
+    fn accepted_hosts_are_bare_https_salesforce_origins(
+        s in "(https?://)?([a-z0-9-]{0,8}\\.){0,3}(my\\.salesforce\\.com|salesforce\\.com|lightning\\.force\\.com|my\\.site\\.com|evil\\.example)(:[0-9]{1,4})?(/[a-z]{0,5})?(\\?x)?"
+    ) {
+        if let Ok(p) = LoginHost::parse(&s, &HostPolicy::salesforce_only()) {
+            let url = Url::parse(p.host.as_str()).unwrap();
+            proptest::prop_assert_eq!(url.scheme(), "https");
+            proptest::prop_assert!(url.port().is_none() && url.query().is_none() && url.path() == "/");
+            proptest::prop_assert!(family_of(url.host_str().unwrap()).is_some());
+            let again = LoginHost::parse(p.host.as_str(), &HostPolicy::salesforce_only()).unwrap();
+            proptest::prop_assert_eq!(again.host, p.host);
+        }
+    }
+}

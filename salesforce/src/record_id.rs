@@ -153,6 +153,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any 15 letters/digits give an 18-character id that parses back to itself, whatever
+        /// the case of its suffix; flipping the case of one letter in the body changes the id.
+        #[test]
+        fn checksum_round_trip(id15 in "[a-zA-Z0-9]{15}", flip in 0usize..15) {
+            let id = RecordId::parse(&id15).unwrap();
+            proptest::prop_assert_eq!(RecordId::parse(id.as_str()).unwrap(), id.clone());
+            let lower = format!("{}{}", id15, &id.as_str()[15..].to_ascii_lowercase());
+            proptest::prop_assert_eq!(RecordId::parse(&lower).unwrap(), id.clone());
+            let c = id15.as_bytes()[flip] as char;
+            if c.is_ascii_alphabetic() {
+                let mut flipped = id15.clone();
+                let other = if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() };
+                flipped.replace_range(flip..=flip, &other.to_string());
+                proptest::prop_assert_ne!(RecordId::parse(&flipped).unwrap(), id.clone());
+                let mangled = format!("{flipped}{}", &id.as_str()[15..]);
+                proptest::prop_assert_eq!(RecordId::parse(&mangled), Err(RecordIdError::ChecksumMismatch));
+            }
+        }
+    }
+
     #[test]
     fn serde_round_trip() {
         let id: RecordId = serde_json::from_str("\"0019000000B98de\"").unwrap();

@@ -96,7 +96,10 @@ async fn a_302_to_another_host_is_not_followed() {
     )
     .unwrap();
     let e = oauth
-        .exchange_code("code", &SecretString::from("v".repeat(43)))
+        .exchange_code(
+            &SecretString::from("code"),
+            &SecretString::from("v".repeat(43)),
+        )
         .await
         .unwrap_err();
     assert!(

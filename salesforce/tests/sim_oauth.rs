@@ -4,6 +4,7 @@
 mod common;
 
 use common::sim::*;
+use salesforce::oauth::Callback;
 use salesforce::{Error, GrantCause};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -110,8 +111,7 @@ async fn refused_exchanges_are_typed() {
     let oauth = sim.oauth();
 
     // A code is single-use.
-    let (pairs, verifier) = sim.authorize(&oauth, ADMIN, SCOPES).await;
-    let code = pairs.iter().find(|(k, _)| k == "code").unwrap().1.clone();
+    let (code, verifier) = sim.authorize(&oauth, ADMIN, SCOPES).await;
     oauth.exchange_code(&code, &verifier).await.unwrap();
     let e = oauth.exchange_code(&code, &verifier).await.unwrap_err();
     assert!(
@@ -126,8 +126,7 @@ async fn refused_exchanges_are_typed() {
     );
 
     // The verifier must hash to the challenge.
-    let (pairs, _) = sim.authorize(&oauth, ADMIN, SCOPES).await;
-    let code = pairs.iter().find(|(k, _)| k == "code").unwrap().1.clone();
+    let (code, _) = sim.authorize(&oauth, ADMIN, SCOPES).await;
     let e = oauth
         .exchange_code(&code, &SecretString::from("x".repeat(43)))
         .await
@@ -143,8 +142,7 @@ async fn refused_exchanges_are_typed() {
         CLIENT_ID,
         Some("nope"),
     );
-    let (pairs, verifier) = sim.authorize(&wrong, ADMIN, SCOPES).await;
-    let code = pairs.iter().find(|(k, _)| k == "code").unwrap().1.clone();
+    let (code, verifier) = sim.authorize(&wrong, ADMIN, SCOPES).await;
     let e = wrong.exchange_code(&code, &verifier).await.unwrap_err();
     assert!(
         matches!(&e, Error::OAuth { error, .. } if error == "invalid_client"),
@@ -153,8 +151,7 @@ async fn refused_exchanges_are_typed() {
     assert!(!e.to_string().contains("nope"));
 
     // A code is bound to the host that issued it.
-    let (pairs, verifier) = sim.authorize(&oauth, ADMIN, SCOPES).await;
-    let code = pairs.iter().find(|(k, _)| k == "code").unwrap().1.clone();
+    let (code, verifier) = sim.authorize(&oauth, ADMIN, SCOPES).await;
     let other_host = sim.oauth_for(
         &sim.sim.urls.login_mydomain.clone(),
         CLIENT_ID,
@@ -244,5 +241,27 @@ async fn user_token_revocation_and_transient_token_endpoint() {
             }
         ),
         "{e}"
+    );
+}
+
+#[tokio::test]
+async fn denied_and_blocked_come_back_as_typed_refusals() {
+    let sim = Sim::start().await;
+    let (callback, _) = sim.authorize_as(&sim.oauth(), ADMIN, SCOPES, false).await;
+    assert!(
+        matches!(&callback, Callback::Refused { error, .. } if error == "access_denied"),
+        "{callback:?}"
+    );
+
+    let blocked = sim.oauth_for(
+        &sim.sim.urls.login_production.clone(),
+        "blocked-client",
+        Some("blocked-client-secret"),
+    );
+    let (callback, _) = sim.authorize_as(&blocked, ADMIN, SCOPES, true).await;
+    assert!(
+        matches!(&callback, Callback::Refused { error, description, .. }
+            if error == "OAUTH_APP_BLOCKED" && description.as_deref() == Some("this app is blocked by admin")),
+        "{callback:?}"
     );
 }

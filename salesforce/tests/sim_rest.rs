@@ -274,6 +274,27 @@ async fn record_crud_and_upsert_outcomes() {
         matches!(&out, UpsertOutcome::MultipleMatches(urls) if urls.len() == 2),
         "{out:?}"
     );
+    let found = rest
+        .get_record_by_external_id("Account", "External_Id__c", "EXT-1", Some(&["Name"]))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&found, ExternalIdMatch::One(r) if r.get("Name") == Some(&json!("Client Test Co"))),
+        "{found:?}"
+    );
+    let found = rest
+        .get_record_by_external_id("Account", "External_Id__c", "EXT-DUP", None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&found, ExternalIdMatch::Several(urls) if urls.len() == 2),
+        "{found:?}"
+    );
+    let e = rest
+        .get_record_by_external_id("Account", "External_Id__c", "EXT-NONE", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)), "{e}");
     let e = rest
         .upsert("Account", "Nope__c", "1", &body(json!({"Name": "x"})))
         .await

@@ -3,11 +3,11 @@
 
 use std::io::{IsTerminal, Read};
 
+use domain::DomainResult;
 use domain::accounts::{self, FeatureChange};
 use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
 use domain::password::Passwords;
 use domain::roles::{GroupRole, OrgRole};
-use domain::DomainResult;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 use sea_orm::DatabaseConnection;
@@ -23,13 +23,20 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
         }
         AdminCommand::User(UserCommand::Create { email, name }) => {
             let email = Email::parse(&email)?;
-            let name = DisplayName::parse(name.as_deref().unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("")))?;
+            let name = DisplayName::parse(
+                name.as_deref()
+                    .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("")),
+            )?;
             let (password, generated) = read_or_generate_password()?;
             let password = NewPassword::parse(password)?;
-            let user = accounts::create_user(db, &Passwords::new(), &email, &name, &password).await?;
+            let user =
+                accounts::create_user(db, &Passwords::new(), &email, &name, &password).await?;
             println!("created user {} ({})", user.email, user.display_name);
             if generated {
-                println!("password (shown once): {}", password.secret().expose_secret());
+                println!(
+                    "password (shown once): {}",
+                    password.secret().expose_secret()
+                );
             }
         }
         AdminCommand::Member(MemberCommand::Add { org, email, role }) => {
@@ -44,17 +51,34 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
             let group = accounts::create_group(db, &org, &GroupName::parse(&group)?).await?;
             println!("created group {} in {}", group.name, org.name);
         }
-        AdminCommand::Group(GroupCommand::Add { org, group, email, role }) => {
+        AdminCommand::Group(GroupCommand::Add {
+            org,
+            group,
+            email,
+            role,
+        }) => {
             let role = GroupRole::parse(&role)?;
             let org = accounts::find_org(db, &org).await?;
             let group = accounts::find_group(db, &org, &group).await?;
             let user = accounts::find_user(db, &Email::parse(&email)?).await?;
             accounts::set_group_member(db, &org, &group, &user, role).await?;
-            println!("{} is now {} of group {} in {}", user.email, role.as_str(), group.name, org.name);
+            println!(
+                "{} is now {} of group {} in {}",
+                user.email,
+                role.as_str(),
+                group.name,
+                org.name
+            );
         }
-        AdminCommand::Features { org, integrations, salesforce } => {
+        AdminCommand::Features {
+            org,
+            integrations,
+            salesforce,
+        } => {
             if integrations.is_none() && salesforce.is_none() {
-                anyhow::bail!("say what to change: --integrations on|off and/or --salesforce on|off");
+                anyhow::bail!(
+                    "say what to change: --integrations on|off and/or --salesforce on|off"
+                );
             }
             let org = accounts::find_org(db, &org).await?;
             let change = FeatureChange {
@@ -118,7 +142,10 @@ fn read_or_generate_password() -> anyhow::Result<(SecretString, bool)> {
     let mut text = String::new();
     stdin.lock().read_to_string(&mut text)?;
     // Only the line break a shell adds is dropped; the password is otherwise taken as typed.
-    let password = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    let password = text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(&text);
     if password.is_empty() {
         return Ok((generate_password(), true));
     }
@@ -126,6 +153,10 @@ fn read_or_generate_password() -> anyhow::Result<(SecretString, bool)> {
 }
 
 pub fn generate_password() -> SecretString {
-    let text: String = rand::thread_rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect();
+    let text: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect();
     SecretString::from(text)
 }

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::config::Settings;
 
 #[derive(Parser, Debug)]
-#[command(name = "sofie", version, about = "Sofie's Salesforce integration server")]
+#[command(
+    name = "sofie",
+    version,
+    about = "Sofie's Salesforce integration server"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,
@@ -75,7 +79,11 @@ pub enum UserCommand {
 #[derive(Subcommand, Debug)]
 pub enum MemberCommand {
     /// Add a user to an organization with a role (or change their role).
-    Add { org: String, email: String, role: String },
+    Add {
+        org: String,
+        email: String,
+        role: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -83,7 +91,12 @@ pub enum GroupCommand {
     /// Create a group in an organization.
     Create { org: String, group: String },
     /// Add an organization member to a group with a role (or change their role).
-    Add { org: String, group: String, email: String, role: String },
+    Add {
+        org: String,
+        group: String,
+        email: String,
+        role: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -18,7 +18,12 @@ pub struct Settings {
 
     /// Public origins people open Sofie at, comma-separated; the first is canonical. Each one
     /// gets its own Salesforce callback URL. Defaults to http://LEPTOS_SITE_ADDR.
-    #[arg(long, env = "SOFIE_PUBLIC_ORIGINS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "SOFIE_PUBLIC_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub public_origins: Vec<Url>,
 
     /// The vault's key ring, `1:BASE64KEY[,2:BASE64KEY…]` (32-byte keys; the highest version
@@ -27,28 +32,50 @@ pub struct Settings {
     pub secret_keys: Option<SecretString>,
 
     /// Where the embedded default keeps its generated key ring.
-    #[arg(long, env = "SOFIE_KEY_FILE", default_value = "data/secret-keys", global = true)]
+    #[arg(
+        long,
+        env = "SOFIE_KEY_FILE",
+        default_value = "data/secret-keys",
+        global = true
+    )]
     pub key_file: PathBuf,
 
     /// Address to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub site_addr: SocketAddr,
 
     /// Folder holding the built `pkg/` (wasm, JS, CSS).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: String,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("SOFIE_PUBLIC_ORIGINS: {0} must be an origin like https://sofie.example.com (no path, query or fragment)")]
+    #[error(
+        "SOFIE_PUBLIC_ORIGINS: {0} must be an origin like https://sofie.example.com (no path, query or fragment)"
+    )]
     BadOrigin(Url),
-    #[error("SOFIE_PUBLIC_ORIGINS: {0} must use https (plain http is only for localhost and 127.0.0.1)")]
+    #[error(
+        "SOFIE_PUBLIC_ORIGINS: {0} must use https (plain http is only for localhost and 127.0.0.1)"
+    )]
     InsecureOrigin(Url),
     #[error("SOFIE_SECRET_KEYS is required when the database is not the embedded SQLite default")]
     MissingKeys,
     #[error("key file {path}: {source}")]
-    KeyFile { path: PathBuf, source: std::io::Error },
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl Settings {
@@ -65,7 +92,11 @@ impl Settings {
             self.public_origins.clone()
         };
         for origin in &origins {
-            if origin.path() != "/" || origin.query().is_some() || origin.fragment().is_some() || !origin.username().is_empty() {
+            if origin.path() != "/"
+                || origin.query().is_some()
+                || origin.fragment().is_some()
+                || !origin.username().is_empty()
+            {
                 return Err(ConfigError::BadOrigin(origin.clone()));
             }
             let local = matches!(origin.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
@@ -86,7 +117,10 @@ impl Settings {
             return Err(ConfigError::MissingKeys);
         }
         let path = &self.key_file;
-        let io = |source| ConfigError::KeyFile { path: path.clone(), source };
+        let io = |source| ConfigError::KeyFile {
+            path: path.clone(),
+            source,
+        };
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(SecretString::from(text)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -105,11 +139,16 @@ impl Settings {
     /// Ensures the SQLite file's folder exists, as `mode=rwc` creates the file but not its folder.
     pub fn prepare_sqlite_dir(&self) -> std::io::Result<()> {
         let url = self.database_url.expose_secret();
-        let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) else {
+        let Some(path) = url
+            .strip_prefix("sqlite://")
+            .map(|p| p.split('?').next().unwrap_or(p))
+        else {
             return Ok(());
         };
         match std::path::Path::new(path).parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !path.starts_with(':') => std::fs::create_dir_all(dir),
+            Some(dir) if !dir.as_os_str().is_empty() && !path.starts_with(':') => {
+                std::fs::create_dir_all(dir)
+            }
             _ => Ok(()),
         }
     }
@@ -119,7 +158,11 @@ impl Settings {
 fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(text.as_bytes())
 }
 

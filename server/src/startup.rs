@@ -69,10 +69,25 @@ impl Application {
             sign_in: SignIn::new(Passwords::new()),
         };
         let https = origins[0].scheme() == "https";
-        let allowed = origins.iter().map(|o| o.origin().ascii_serialization()).collect();
-        let router = router(AppState { leptos_options, services }, https, AllowedOrigins(Arc::new(allowed)));
+        let allowed = origins
+            .iter()
+            .map(|o| o.origin().ascii_serialization())
+            .collect();
+        let router = router(
+            AppState {
+                leptos_options,
+                services,
+            },
+            https,
+            AllowedOrigins(Arc::new(allowed)),
+        );
         spawn_session_cleanup(db.clone());
-        Ok(Self { listener, router, db, origins })
+        Ok(Self {
+            listener,
+            router,
+            db,
+            origins,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -80,9 +95,13 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 
@@ -109,19 +128,33 @@ pub fn router(state: AppState, https: bool, allowed: AllowedOrigins) -> Router {
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(IDLE_TIMEOUT));
-    Router::new()
+    // Static assets are served outside the session layer: no session lookup per file.
+    let assets = Router::new().route_service(
+        &leptos_axum::site_pkg_dir_service_route_path(&state.leptos_options),
+        leptos_axum::site_pkg_dir_service(&state.leptos_options),
+    );
+    let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(sessions)
+        .with_state(state);
+    Router::new()
+        .merge(assets)
+        .merge(pages)
         .layer(axum::middleware::from_fn_with_state(allowed, origin_check))
-        .layer(axum::middleware::from_fn_with_state(HeaderPolicy { https }, security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            HeaderPolicy { https },
+            security_headers,
+        ))
         .layer(axum::middleware::from_fn(request_log))
-        .with_state(state)
 }
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request) -> impl IntoResponse {
@@ -146,7 +179,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -18,13 +18,24 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         let ip = client_ip().await;
         let user = services
             .sign_in
-            .verify(&services.db, &email, &SecretString::from(password), ip.as_deref())
+            .verify(
+                &services.db,
+                &email,
+                &SecretString::from(password),
+                ip.as_deref(),
+            )
             .await?;
         // A new id at sign-in: an id planted before sign-in is worthless after it.
         session.cycle_id().await.map_err(session_error)?;
-        session.insert(USER_ID_KEY, user.id).await.map_err(session_error)?;
         session
-            .insert(SIGNED_IN_AT_KEY, time::OffsetDateTime::now_utc().unix_timestamp())
+            .insert(USER_ID_KEY, user.id)
+            .await
+            .map_err(session_error)?;
+        session
+            .insert(
+                SIGNED_IN_AT_KEY,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .await
             .map_err(session_error)?;
         see_other("/");
@@ -43,7 +54,13 @@ pub async fn logout() -> Result<(), AppError> {
     let services = services()?;
     let session = session().await?;
     if let Ok(user) = signed_in_user(&services, &session).await {
-        audit::record(&services.db, AuditEvent::new(AuditAction::Logout).actor(Some(user.id)).ip(client_ip().await)).await?;
+        audit::record(
+            &services.db,
+            AuditEvent::new(AuditAction::Logout)
+                .actor(Some(user.id))
+                .ip(client_ip().await),
+        )
+        .await?;
     }
     session.flush().await.map_err(session_error)?;
     see_other("/login");

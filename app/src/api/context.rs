@@ -104,7 +104,10 @@ pub async fn get_group_page(org: String, group_id: i64) -> Result<GroupPage, App
             .collect();
         Ok(GroupPage {
             context: server::org_context(&services, &actor).await?,
-            group: GroupLink { id: group.id, name: group.name },
+            group: GroupLink {
+                id: group.id,
+                name: group.name,
+            },
             members,
         })
     }
@@ -125,16 +128,27 @@ mod server {
         let orgs = domain::access::memberships(&services.db, user.id)
             .await?
             .into_iter()
-            .map(|(org, role)| OrgLink { name: org.name, slug: org.slug, role: role.as_str().to_string() })
+            .map(|(org, role)| OrgLink {
+                name: org.name,
+                slug: org.slug,
+                role: role.as_str().to_string(),
+            })
             .collect();
-        Ok(Viewer { name: user.display_name.clone(), email: user.email.clone(), orgs })
+        Ok(Viewer {
+            name: user.display_name.clone(),
+            email: user.email.clone(),
+            orgs,
+        })
     }
 
     pub async fn org_context(services: &Services, actor: &Actor) -> Result<OrgContext, AppError> {
         let admin_groups = domain::access::administered_groups(&services.db, actor)
             .await?
             .into_iter()
-            .map(|g| GroupLink { id: g.id, name: g.name })
+            .map(|g| GroupLink {
+                id: g.id,
+                name: g.name,
+            })
             .collect();
         Ok(OrgContext {
             viewer: viewer(services, &actor.user).await?,
@@ -149,7 +163,11 @@ mod server {
     }
 
     /// Records that `actor` was refused `what`.
-    pub async fn audit_denied(services: &Services, actor: &Actor, what: &str) -> Result<(), AppError> {
+    pub async fn audit_denied(
+        services: &Services,
+        actor: &Actor,
+        what: &str,
+    ) -> Result<(), AppError> {
         audit::record(
             &services.db,
             AuditEvent::new(AuditAction::AccessDenied)

@@ -20,6 +20,11 @@ use crate::error::AppError;
 pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 /// Sessions end 12 hours after sign-in however active they are (NIST SP 800-63B, AAL2).
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 60 * 60;
+/// Session key holding the Unix time the session's idle expiry was last pushed back.
+const SEEN_AT_KEY: &str = "seen_at";
+/// The store only saves changed sessions; touching `seen_at` at most this often keeps the
+/// 30-minute idle expiry sliding without a write on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// What the server hands every page and server function.
 #[derive(Clone)]
@@ -46,15 +51,26 @@ pub async fn client_ip() -> Option<String> {
 }
 
 /// The signed-in, enabled user, or `Unauthorized`. Ends sessions past their absolute lifetime.
-pub async fn signed_in_user(services: &Services, session: &Session) -> Result<user::Model, AppError> {
+pub async fn signed_in_user(
+    services: &Services,
+    session: &Session,
+) -> Result<user::Model, AppError> {
     let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
     let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
     let (Some(user_id), Some(signed_in_at)) = (user_id, signed_in_at) else {
         return Err(AppError::Unauthorized);
     };
-    if OffsetDateTime::now_utc().unix_timestamp() - signed_in_at > ABSOLUTE_LIFETIME_SECS {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    if now - signed_in_at > ABSOLUTE_LIFETIME_SECS {
         session.flush().await.map_err(session_error)?;
         return Err(AppError::Unauthorized);
+    }
+    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(session_error)?;
+    if seen_at.is_none_or(|seen| now - seen >= TOUCH_EVERY_SECS) {
+        session
+            .insert(SEEN_AT_KEY, now)
+            .await
+            .map_err(session_error)?;
     }
     match domain::access::active_user(&services.db, user_id).await? {
         Some(user) => Ok(user),
@@ -80,7 +96,10 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
 impl From<DomainError> for AppError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::Validation { field, message } => AppError::Validation { field: field.to_string(), message },
+            DomainError::Validation { field, message } => AppError::Validation {
+                field: field.to_string(),
+                message,
+            },
             DomainError::NotFound(_) => AppError::NotFound,
             DomainError::Forbidden => AppError::Forbidden,
             DomainError::Conflict(message) => AppError::Conflict(message),
@@ -98,9 +117,15 @@ impl From<DomainError> for AppError {
 /// Sets the HTTP status of the page or server-function response that is being built.
 pub fn set_status(err: &AppError) {
     if let Some(response) = use_context::<ResponseOptions>() {
-        response.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        response.set_status(
+            http::StatusCode::from_u16(err.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
         if let AppError::Throttled { retry_after_secs } = err {
-            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after_secs));
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(*retry_after_secs),
+            );
         }
     }
 }

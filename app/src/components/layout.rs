@@ -10,7 +10,9 @@ use crate::api::context::{OrgContext, Viewer};
 pub fn Layout(viewer: Viewer, org: Option<OrgContext>, children: Children) -> impl IntoView {
     let current_slug = org.as_ref().map(|o| o.org_slug.clone());
     let switcher = (viewer.orgs.len() > 1).then(|| {
-        let label = org.as_ref().map_or("Choose an organization".to_string(), |o| o.org_name.clone());
+        let label = org
+            .as_ref()
+            .map_or("Choose an organization".to_string(), |o| o.org_name.clone());
         view! {
             <details class="org-switcher">
                 <summary>{label}</summary>

@@ -42,12 +42,18 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "Not allowed",
             "Your role in this organization does not include this page. Ask an organization admin if you need it.",
         ),
-        AppError::NotFound => ("Not found", "Check the address, or go back to your home page."),
+        AppError::NotFound => (
+            "Not found",
+            "Check the address, or go back to your home page.",
+        ),
         AppError::Unavailable => (
             "Temporarily unavailable",
             "Sofie cannot reach its database right now. Try again in a minute.",
         ),
-        _ => ("Something went wrong", "Try again; if it keeps happening, tell your administrator."),
+        _ => (
+            "Something went wrong",
+            "Try again; if it keeps happening, tell your administrator.",
+        ),
     };
     view! {
         <main class="error-page">

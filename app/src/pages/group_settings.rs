@@ -14,11 +14,16 @@ pub fn GroupSettingsPage() -> impl IntoView {
     let page = Resource::new(
         move || {
             let params = params.read();
-            (params.get("org").unwrap_or_default(), params.get("group").unwrap_or_default())
+            (
+                params.get("org").unwrap_or_default(),
+                params.get("group").unwrap_or_default(),
+            )
         },
         |(org, group)| async move {
             // A group id that is not a number is a page that does not exist.
-            let id = group.parse::<i64>().map_err(|_| crate::error::AppError::NotFound)?;
+            let id = group
+                .parse::<i64>()
+                .map_err(|_| crate::error::AppError::NotFound)?;
             get_group_page(org, id).await
         },
     );

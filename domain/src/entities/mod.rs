@@ -4,6 +4,7 @@
 pub mod audit_event;
 pub mod group;
 pub mod group_membership;
+pub mod integration_setting;
 pub mod org_membership;
 pub mod organization;
 pub mod session;

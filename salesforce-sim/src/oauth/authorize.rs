@@ -54,12 +54,11 @@ pub async fn submit(State(ctx): State<Ctx>, Query(query): Query<Params>, body: B
         .iter()
         .find(|u| u.username.eq_ignore_ascii_case(username) && u.password == password)
         .cloned();
-    let org = user
-        .as_ref()
-        .and_then(|u| state.org(&u.org_id))
-        .map(|o| o.config.clone());
+    let org = user.as_ref().and_then(|u| state.org(&u.org_id));
+    let allowed = org.is_some_and(|o| ctx.sim.login_allowed(ctx.host, o));
+    let org = org.map(|o| o.config.clone());
     let (user, org) = match (user, org) {
-        (Some(u), Some(o)) if u.active && ctx.sim.login_allowed(ctx.host, &o) => (u, o),
+        (Some(u), Some(o)) if u.active && allowed => (u, o),
         _ => {
             drop(state);
             let message = "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
@@ -96,7 +95,6 @@ pub async fn submit(State(ctx): State<Ctx>, Query(query): Query<Params>, body: B
             challenge: request.challenge.clone(),
             host: ctx.host,
             expires_ms,
-            used: false,
         },
     );
     redirect(&request, &[("code", &code)])

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::clock::{now_ms, sf_datetime};
 use crate::config::UserConfig;
-use crate::oauth::tokens::RefreshLookup;
+use crate::oauth::tokens::{Grant, RefreshLookup};
 use crate::oauth::{bearer, client_credentials, field, oauth_error, parse_form};
 use crate::rest::LATEST_VERSION;
 use crate::server::Ctx;
@@ -231,38 +231,29 @@ pub async fn introspect(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes)
     };
     let now = now_ms();
     let inactive = || Json(json!({ "active": false })).into_response();
-    let describe =
-        |user_id: &str, org_id: &str, scopes: &[String], kind: &str, iat: i64, exp: Option<i64>| {
-            let user = state.user(user_id);
-            let host = state
-                .grants
-                .iter()
-                .find(|g| g.user_id == user_id)
-                .map(|g| g.host)
-                .unwrap_or(Host::Production);
-            let mut body = json!({
-                "active": true,
-                "scope": scopes.join(" "),
-                "client_id": app.client_id,
-                "username": user.map(|u| u.username.clone()),
-                "sub": format!("{}/id/{org_id}/{user_id}", ctx.sim.url(host)),
-                "token_type": kind,
-                "iat": iat / 1000,
-                "nbf": iat / 1000,
-            });
-            if let Some(exp) = exp {
-                body["exp"] = json!(exp / 1000);
-            }
-            Json(body).into_response()
-        };
-    if let Some(access) = state
+    // RFC 7662 fields for a live token of this app's grant.
+    let describe = |grant: &Grant, kind: &str, iat: i64, exp: Option<i64>| {
+        let mut body = json!({
+            "active": true,
+            "scope": grant.scopes.join(" "),
+            "client_id": app.client_id,
+            "username": state.user(&grant.user_id).map(|u| u.username.clone()),
+            "sub": format!("{}/id/{}/{}", ctx.sim.url(grant.host), grant.org_id, grant.user_id),
+            "token_type": kind,
+            "iat": iat / 1000,
+            "nbf": iat / 1000,
+        });
+        if let Some(exp) = exp {
+            body["exp"] = json!(exp / 1000);
+        }
+        Json(body).into_response()
+    };
+    let access = state
         .live_access(token, now)
-        .filter(|a| a.client_id == app.client_id)
-    {
+        .filter(|a| a.client_id == app.client_id);
+    if let Some((access, grant)) = access.and_then(|a| state.grant(a.grant_id).map(|g| (a, g))) {
         return describe(
-            &access.user_id,
-            &access.org_id,
-            &access.scopes,
+            grant,
             "access_token",
             access.issued_ms,
             Some(access.expires_ms),
@@ -272,14 +263,7 @@ pub async fn introspect(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes)
         let g = &state.grants[i];
         let live = !g.revoked && g.refresh_expires_ms.is_none_or(|t| t > now);
         if live && g.client_id == app.client_id {
-            return describe(
-                &g.user_id,
-                &g.org_id,
-                &g.scopes,
-                "refresh_token",
-                g.created_ms,
-                g.refresh_expires_ms,
-            );
+            return describe(g, "refresh_token", g.created_ms, g.refresh_expires_ms);
         }
     }
     inactive()

@@ -66,10 +66,10 @@ fn authorization_code(
     let Some(code_value) = field(form, "code") else {
         return oauth_error(BAD, "invalid_request", "code is required");
     };
-    let Some(code) = state.codes.get_mut(code_value) else {
+    let Some(code) = state.codes.get(code_value) else {
         return oauth_error(BAD, "invalid_grant", "invalid authorization code");
     };
-    if code.used || code.client_id != app.client_id {
+    if code.client_id != app.client_id {
         return oauth_error(BAD, "invalid_grant", "invalid authorization code");
     }
     if code.expires_ms <= now {
@@ -96,9 +96,8 @@ fn authorization_code(
             return oauth_error(BAD, "invalid_request", "invalid code verifier");
         }
     }
-    // Single use: the code is spent only once every check has passed, as a retry with the
-    // corrected verifier is how a real client recovers from a typo it made itself.
-    code.used = true;
+    // Single use: the code is spent (removed) once every check has passed, as a retry with
+    // the corrected verifier is how a real client recovers from a typo it made itself.
     let code = state.codes.remove(code_value).expect("looked up above");
     let grant_id = state.create_grant(app, &code, now);
     let refresh = state.grant(grant_id).and_then(|g| g.refresh_token.clone());
@@ -136,6 +135,9 @@ fn refresh(
         || grant.refresh_expires_ms.is_some_and(|t| t <= now)
     {
         return expired();
+    }
+    if state.user(&grant.user_id).is_none_or(|u| !u.active) {
+        return oauth_error(BAD, "inactive_user", "user is inactive");
     }
     let grant_id = grant.id;
     let rotated = app

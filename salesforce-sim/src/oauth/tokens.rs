@@ -20,7 +20,6 @@ pub struct AuthCode {
     /// Codes are bound to the login host that issued them.
     pub host: Host,
     pub expires_ms: i64,
-    pub used: bool,
 }
 
 pub struct Grant {

@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
@@ -70,14 +71,35 @@ pub async fn describe(
     if let Some(response) = not_modified(&headers) {
         return response;
     }
-    let body = describe_object(
-        &ctx.sim.schema,
-        object,
+    // The metadata never changes at run time, so each (object, profile, version, host) answer
+    // is rendered once.
+    let key = (
+        object.name,
         session.profile,
-        &session.version,
-        instance(&ctx),
+        session.version.clone(),
+        ctx.host,
     );
-    with_last_modified(Json(body).into_response())
+    let cached = ctx
+        .sim
+        .describe_cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&key).cloned());
+    let body = cached.unwrap_or_else(|| {
+        let value = describe_object(
+            &ctx.sim.schema,
+            object,
+            session.profile,
+            &session.version,
+            instance(&ctx),
+        );
+        let bytes = Bytes::from(serde_json::to_vec(&value).expect("describe serializes"));
+        if let Ok(mut cache) = ctx.sim.describe_cache.lock() {
+            cache.insert(key, bytes.clone());
+        }
+        bytes
+    });
+    with_last_modified(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /sobjects/{Name}`: the object's flags plus recently viewed items (none in the simulator).

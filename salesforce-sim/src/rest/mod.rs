@@ -4,12 +4,15 @@
 //! session check (expired or revoked → 401 INVALID_SESSION_ID), the org must live on this
 //! instance, the daily API allocation, and `Sforce-Limit-Info` on the way out.
 
+mod changes;
+mod conditional;
 mod describe;
 pub mod errors;
 mod limits;
 pub mod query;
 mod records;
 mod search;
+mod sosl;
 mod validation;
 mod writes;
 
@@ -59,6 +62,22 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
             get(describe::describe),
         )
         .route(
+            "/services/data/{version}/sobjects/{name}/deleted",
+            get(changes::deleted),
+        )
+        .route(
+            "/services/data/{version}/sobjects/{name}/deleted/",
+            get(changes::deleted),
+        )
+        .route(
+            "/services/data/{version}/sobjects/{name}/updated",
+            get(changes::updated),
+        )
+        .route(
+            "/services/data/{version}/sobjects/{name}/updated/",
+            get(changes::updated),
+        )
+        .route(
             "/services/data/{version}/sobjects/{name}/{id}",
             get(records::get)
                 .patch(writes::update)
@@ -81,7 +100,7 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
         .route("/services/data/{version}/search/", get(search::sosl))
         .route(
             "/services/data/{version}/parameterizedSearch",
-            get(search::parameterized),
+            get(search::parameterized).post(search::parameterized_post),
         )
         .route("/services/data/{version}/limits", get(limits::limits))
         .route(
@@ -132,16 +151,33 @@ async fn resources(axum::Extension(session): axum::Extension<Session>) -> Respon
     Json(Value::Object(map)).into_response()
 }
 
-fn version_of(path: &str) -> Option<String> {
-    let v = path.strip_prefix("/services/data/")?.split('/').next()?;
-    let (major, minor) = v.strip_prefix('v')?.split_once('.')?;
-    let major: u32 = major.parse().ok()?;
-    (minor == "0" && (OLDEST_MAJOR..=LATEST_MAJOR).contains(&major)).then(|| v.to_string())
+/// The API version in a REST path: `Ok("v67.0")` when live, `Err` with the answer otherwise.
+fn version_of(path: &str) -> Result<String, Response> {
+    let v = path
+        .strip_prefix("/services/data/")
+        .and_then(|p| p.split('/').next())
+        .unwrap_or_default();
+    let parsed = v
+        .strip_prefix('v')
+        .and_then(|n| n.split_once('.'))
+        .and_then(|(major, minor)| major.parse::<u32>().ok().filter(|_| minor == "0"));
+    match parsed {
+        Some(major) if (OLDEST_MAJOR..=LATEST_MAJOR).contains(&major) => Ok(v.to_string()),
+        // Versions 21.0–30.0 were retired: Salesforce answers 410 Gone for them.
+        Some(major) if (21..OLDEST_MAJOR).contains(&major) => Err(rest_error(
+            StatusCode::GONE,
+            "UNSUPPORTED_API_VERSION",
+            &format!("API version {major}.0 has been retired"),
+            &[],
+        )),
+        _ => Err(missing()),
+    }
 }
 
 async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) -> Response {
-    let Some(version) = version_of(request.uri().path()) else {
-        return missing();
+    let version = match version_of(request.uri().path()) {
+        Ok(v) => v,
+        Err(response) => return response,
     };
     let invalid = || {
         rest_error(

@@ -7,20 +7,23 @@ use axum::extract::{Path, Query as UrlQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 
-use crate::clock::random_token;
+use crate::clock::{now_ms, random_token};
 use crate::rest::{Session, rest_error};
 use crate::server::Ctx;
 use crate::soql::{self, Out, Scope};
+use crate::state::State as SimState;
 
 /// The rows of a query not yet fetched.
 pub struct Cursor {
     pub user_id: String,
+    /// When the query ran: the oldest cursor goes first when a user has too many.
+    pub opened_ms: i64,
     pub rows: Vec<Out>,
     pub total: usize,
 }
 
-/// At most this many open cursors per org, like Salesforce's per-user cap: the oldest go first.
-const MAX_CURSORS: usize = 50;
+/// Open cursors per user, like Salesforce's cap; opening another closes the oldest.
+const MAX_CURSORS_PER_USER: usize = 10;
 
 fn batch_size(headers: &HeaderMap, default: usize) -> usize {
     headers
@@ -89,11 +92,23 @@ fn run(
         version: &session.version,
         include_deleted: all,
         only: None,
+        child_batch: batch_size(headers, default_batch),
+        child_pages: Default::default(),
     };
     let result = match soql::run(&parsed, &scope) {
         Ok(r) => r,
         Err(e) => return e.response(text),
     };
+    let child_pages = scope.child_pages.into_inner();
+    for page in child_pages {
+        open_cursor(
+            &mut state,
+            &session.user_id,
+            page.cursor_id,
+            page.rows,
+            page.total,
+        );
+    }
     let batch = batch_size(headers, default_batch);
     let mut rows = result.rows;
     if rows.len() <= batch {
@@ -101,22 +116,46 @@ fn run(
     }
     let rest = rows.split_off(batch);
     let cursor_id = format!("01g{}", random_token(15));
-    if state.cursors.len() >= MAX_CURSORS {
-        state.cursors.clear();
-    }
-    state.cursors.insert(
+    open_cursor(
+        &mut state,
+        &session.user_id,
         cursor_id.clone(),
-        Cursor {
-            user_id: session.user_id.clone(),
-            rows: rest,
-            total: result.total,
-        },
+        rest,
+        result.total,
     );
     let next = format!(
         "/services/data/{}/query/{cursor_id}-{batch}",
         session.version
     );
     Json(Out::page(result.total, Some(next), rows)).into_response()
+}
+
+/// Keeps rows for query-more; a user's oldest cursor closes when they have too many open.
+fn open_cursor(
+    state: &mut SimState,
+    user_id: &str,
+    cursor_id: String,
+    rows: Vec<Out>,
+    total: usize,
+) {
+    let mine: Vec<(i64, String)> = state
+        .cursors
+        .iter()
+        .filter(|(_, c)| c.user_id == user_id)
+        .map(|(id, c)| (c.opened_ms, id.clone()))
+        .collect();
+    if mine.len() >= MAX_CURSORS_PER_USER
+        && let Some((_, oldest)) = mine.into_iter().min()
+    {
+        state.cursors.remove(&oldest);
+    }
+    let cursor = Cursor {
+        user_id: user_id.to_string(),
+        opened_ms: now_ms(),
+        rows,
+        total,
+    };
+    state.cursors.insert(cursor_id, cursor);
 }
 
 /// `GET /query/{cursor}-{offset}`: the next page of an earlier query.

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 
-use crate::rest::{Session, missing, rest_error};
+use crate::rest::{Session, conditional, missing, rest_error};
 use crate::schema::ObjectDef;
 use crate::server::Ctx;
 use crate::soql::Out;
@@ -87,6 +87,7 @@ pub async fn get(
     Extension(session): Extension<Session>,
     Path((_, name, id)): Path<(String, String, String)>,
     Query(params): Query<Params>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(object) = ctx.sim.schema.object(&name) else {
         return missing();
@@ -96,10 +97,16 @@ pub async fn get(
     let Some(record) = find(org, object, &id) else {
         return missing();
     };
-    match render(&session, object, record, params.get("fields")) {
-        Ok(row) => Json(row).into_response(),
-        Err(response) => response,
-    }
+    let mut response = if conditional::not_modified(&headers, record) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        match render(&session, object, record, params.get("fields")) {
+            Ok(row) => Json(row).into_response(),
+            Err(response) => return response,
+        }
+    };
+    conditional::add_validators(&mut response, record);
+    response
 }
 
 /// The field an upsert or external-id read keys on; Salesforce's 404 when it is not one.

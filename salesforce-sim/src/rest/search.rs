@@ -4,13 +4,15 @@
 //! between alternatives, AND by default); each RETURNING clause then runs as SOQL restricted to
 //! those records, which gives field lists, WHERE, ORDER BY and LIMIT the SOQL semantics.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::Extension;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
+use serde::Deserialize;
 
+use super::sosl::{Returning, Search, malformed, parse};
 use crate::rest::{Session, rest_error};
 use crate::schema::{FieldType, ObjectDef};
 use crate::server::Ctx;
@@ -19,124 +21,6 @@ use crate::store::Record;
 
 /// Salesforce returns at most 2,000 search results.
 const MAX_RESULTS: usize = 2000;
-
-fn malformed(message: &str) -> Response {
-    rest_error(StatusCode::BAD_REQUEST, "MALFORMED_SEARCH", message, &[])
-}
-
-struct Returning {
-    object: String,
-    /// `fields [WHERE …] [ORDER BY …] [LIMIT n]`, or empty for `Id` only.
-    clause: String,
-}
-
-struct Search {
-    term: String,
-    scope: String,
-    returning: Vec<Returning>,
-    limit: Option<usize>,
-}
-
-fn keyword_at(text: &str, at: usize, word: &str) -> bool {
-    text.get(at..at + word.len())
-        .is_some_and(|w| w.eq_ignore_ascii_case(word))
-}
-
-fn parse(q: &str) -> Result<Search, Response> {
-    let text = q.trim();
-    if !keyword_at(text, 0, "FIND") {
-        return Err(malformed("unexpected token: FIND expected"));
-    }
-    let rest = text[4..].trim_start();
-    if !rest.starts_with('{') {
-        return Err(malformed(
-            "No search term found. The search term must be enclosed in braces.",
-        ));
-    }
-    let mut term = String::new();
-    let mut chars = rest[1..].char_indices();
-    let mut end = None;
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => term.extend(chars.next().map(|(_, c)| c)),
-            '}' => {
-                end = Some(i + 2);
-                break;
-            }
-            _ => term.push(c),
-        }
-    }
-    let Some(end) = end else {
-        return Err(malformed(
-            "No search term found. The search term must be enclosed in braces.",
-        ));
-    };
-    if term.trim().chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-        return Err(malformed("search term must be longer than one character"));
-    }
-    let mut rest = rest[end..].trim_start();
-    let mut search = Search {
-        term,
-        scope: "ALL".into(),
-        returning: Vec::new(),
-        limit: None,
-    };
-    if keyword_at(rest, 0, "IN ") {
-        let mut words = rest[3..].split_whitespace();
-        search.scope = words.next().unwrap_or_default().to_ascii_uppercase();
-        if !words
-            .next()
-            .is_some_and(|w| w.eq_ignore_ascii_case("FIELDS"))
-        {
-            return Err(malformed("unexpected token: expecting FIELDS"));
-        }
-        rest = rest[3..].trim_start()[search.scope.len()..].trim_start()[6..].trim_start();
-    }
-    if keyword_at(rest, 0, "RETURNING ") {
-        rest = rest[10..].trim_start();
-        loop {
-            let name_end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            let object = rest[..name_end].to_string();
-            if object.is_empty() {
-                return Err(malformed(&format!(
-                    "unexpected token: {}",
-                    rest.split_whitespace().next().unwrap_or("<EOF>")
-                )));
-            }
-            rest = rest[name_end..].trim_start();
-            let mut clause = String::new();
-            if rest.starts_with('(') {
-                let close = rest
-                    .find(')')
-                    .ok_or_else(|| malformed("unexpected token: <EOF>"))?;
-                clause = rest[1..close].trim().to_string();
-                rest = rest[close + 1..].trim_start();
-            }
-            search.returning.push(Returning { object, clause });
-            if !rest.starts_with(',') {
-                break;
-            }
-            rest = rest[1..].trim_start();
-        }
-    }
-    if keyword_at(rest, 0, "LIMIT ") {
-        let n = rest[6..].trim();
-        search.limit = Some(
-            n.parse()
-                .map_err(|_| malformed(&format!("unexpected token: {n}")))?,
-        );
-        rest = "";
-    }
-    if !rest.is_empty() {
-        return Err(malformed(&format!(
-            "unexpected token: {}",
-            rest.split_whitespace().next().unwrap_or_default()
-        )));
-    }
-    Ok(search)
-}
 
 /// `word*` prefix, `w?rd` one character, otherwise the whole token (case-insensitive).
 fn word_matches(pattern: &[char], token: &[char]) -> bool {
@@ -169,16 +53,15 @@ fn record_matches(term: &str, object: &ObjectDef, record: &Record, scope: &str) 
         .filter(|t: &Vec<char>| !t.is_empty())
         .collect();
     term.split(" OR ").any(|alternative| {
+        // Words are tokenized like the indexed text: `Acme-Widgets` means `Acme` and `Widgets`.
         alternative
-            .split(|c: char| c.is_whitespace() || c == '"')
-            .filter(|w| !w.is_empty() && *w != "AND")
+            .split_whitespace()
+            .filter(|w| *w != "AND")
+            .flat_map(|w| w.split(|c: char| !(c.is_alphanumeric() || c == '*' || c == '?')))
+            .filter(|w| !w.is_empty())
             .all(|word| {
-                let pattern: Vec<char> = word
-                    .to_lowercase()
-                    .chars()
-                    .filter(|c| c.is_alphanumeric() || *c == '*' || *c == '?')
-                    .collect();
-                pattern.is_empty() || tokens.iter().any(|t| word_matches(&pattern, t))
+                let pattern: Vec<char> = word.to_lowercase().chars().collect();
+                tokens.iter().any(|t| word_matches(&pattern, t))
             })
     })
 }
@@ -247,6 +130,8 @@ fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
             version: &session.version,
             include_deleted: false,
             only: Some(&hits),
+            child_batch: usize::MAX,
+            child_pages: Default::default(),
         };
         match soql::parse(&soql_text).and_then(|q| soql::run(&q, &scope)) {
             Ok(rows) => results.extend(rows.rows),
@@ -291,6 +176,18 @@ pub async fn sosl(
     }
 }
 
+/// `fields [WHERE …] [LIMIT n]` of one RETURNING object.
+fn clause(fields: Option<String>, filter: Option<String>, limit: Option<String>) -> String {
+    let mut clause = fields.unwrap_or_else(|| "Id".into());
+    if let Some(filter) = filter {
+        clause.push_str(&format!(" WHERE {filter}"));
+    }
+    if let Some(limit) = limit {
+        clause.push_str(&format!(" LIMIT {limit}"));
+    }
+    clause
+}
+
 /// `GET /parameterizedSearch?q=…&sobject=A&A.fields=…&A.where=…&A.limit=…&in=…&overallLimit=…`.
 pub async fn parameterized(
     State(ctx): State<Ctx>,
@@ -307,37 +204,97 @@ pub async fn parameterized(
     let Some(term) = get("q").filter(|q| !q.trim().is_empty()) else {
         return malformed("Missing search term: q");
     };
-    let objects: Vec<String> = params
+    let returning = params
         .iter()
         .filter(|(k, _)| k == "sobject")
-        .map(|(_, v)| v.clone())
+        .map(|(_, object)| Returning {
+            object: object.clone(),
+            clause: clause(
+                get(&format!("{object}.fields")).or_else(|| get("fields")),
+                get(&format!("{object}.where")),
+                get(&format!("{object}.limit")).or_else(|| get("defaultLimit")),
+            ),
+        })
         .collect();
-    let mut fields_by_object: HashMap<String, String> = HashMap::new();
-    for object in &objects {
-        let mut clause = get(&format!("{object}.fields"))
-            .or_else(|| get("fields"))
-            .unwrap_or_else(|| "Id".into());
-        if let Some(filter) = get(&format!("{object}.where")) {
-            clause.push_str(&format!(" WHERE {filter}"));
-        }
-        if let Some(limit) = get(&format!("{object}.limit")).or_else(|| get("defaultLimit")) {
-            clause.push_str(&format!(" LIMIT {limit}"));
-        }
-        fields_by_object.insert(object.clone(), clause);
-    }
-    let search = Search {
-        term,
-        scope: get("in")
-            .unwrap_or_else(|| "ALL".into())
-            .to_ascii_uppercase(),
-        returning: objects
-            .iter()
-            .map(|o| Returning {
-                object: o.clone(),
-                clause: fields_by_object.remove(o).unwrap_or_default(),
-            })
-            .collect(),
-        limit: get("overallLimit").and_then(|n| n.parse().ok()),
+    let scope = get("in")
+        .unwrap_or_else(|| "ALL".into())
+        .to_ascii_uppercase();
+    let limit = get("overallLimit").and_then(|n| n.parse().ok());
+    run(
+        &ctx,
+        &session,
+        Search {
+            term,
+            scope,
+            returning,
+            limit,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchBody {
+    q: String,
+    #[serde(default)]
+    fields: Vec<String>,
+    #[serde(default)]
+    sobjects: Vec<SobjectSpec>,
+    #[serde(rename = "in")]
+    scope: Option<String>,
+    overall_limit: Option<usize>,
+    default_limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct SobjectSpec {
+    name: String,
+    #[serde(default)]
+    fields: Vec<String>,
+    #[serde(rename = "where")]
+    filter: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `POST /parameterizedSearch` with the JSON body form of the same parameters.
+pub async fn parameterized_post(
+    State(ctx): State<Ctx>,
+    Extension(session): Extension<Session>,
+    body: axum::body::Bytes,
+) -> Response {
+    let Ok(body) = serde_json::from_slice::<SearchBody>(&body) else {
+        return rest_error(
+            StatusCode::BAD_REQUEST,
+            "JSON_PARSER_ERROR",
+            "The request body is not a valid search request",
+            &[],
+        );
     };
-    run(&ctx, &session, search)
+    let list = |fields: &[String]| (!fields.is_empty()).then(|| fields.join(", "));
+    let returning = body
+        .sobjects
+        .iter()
+        .map(|o| Returning {
+            object: o.name.clone(),
+            clause: clause(
+                list(&o.fields).or_else(|| list(&body.fields)),
+                o.filter.clone(),
+                o.limit.or(body.default_limit).map(|n| n.to_string()),
+            ),
+        })
+        .collect();
+    let scope = body
+        .scope
+        .unwrap_or_else(|| "ALL".into())
+        .to_ascii_uppercase();
+    run(
+        &ctx,
+        &session,
+        Search {
+            term: body.q,
+            scope,
+            returning,
+            limit: body.overall_limit,
+        },
+    )
 }

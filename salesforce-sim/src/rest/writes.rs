@@ -1,21 +1,18 @@
 //! Record writes: create, update (with `If-Unmodified-Since`), upsert by external id, delete.
 
-use std::time::SystemTime;
-
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::{Value, json};
 
 use super::records::{Params, find, key_field, matching, multiple_choices, no_access, org};
 use crate::clock::now_ms;
 use crate::rest::validation::{Write, parse_body};
-use crate::rest::{Session, missing, rest_error};
+use crate::rest::{Session, conditional, missing, rest_error};
 use crate::server::Ctx;
 use crate::soql::Out;
-use crate::store::Record;
 
 fn saved(status: StatusCode, id: &str, created: Option<bool>) -> Response {
     let mut row = Out::row();
@@ -64,39 +61,6 @@ pub async fn create(
     saved(StatusCode::CREATED, &id, None)
 }
 
-/// `If-Unmodified-Since`: 412 when the record changed after the given time.
-fn modified_since(headers: &HeaderMap, record: &Record) -> bool {
-    let Some(since) = headers
-        .get(header::IF_UNMODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let Ok(since) = httpdate::parse_http_date(since) else {
-        return false;
-    };
-    let since_ms = since
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    let modified = record
-        .get("LastModifiedDate")
-        .as_str()
-        .and_then(parse_sf_datetime)
-        .unwrap_or(0);
-    // HTTP dates have whole seconds: compare at that precision.
-    modified / 1000 > since_ms / 1000
-}
-
-fn parse_sf_datetime(text: &str) -> Option<i64> {
-    let fmt = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3][offset_hour][offset_minute]"
-    );
-    time::OffsetDateTime::parse(text, &fmt)
-        .ok()
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
-}
-
 pub async fn update(
     State(ctx): State<Ctx>,
     Extension(session): Extension<Session>,
@@ -119,14 +83,8 @@ pub async fn update(
     if !object.access(session.profile).edit {
         return no_access();
     }
-    if modified_since(&headers, record) {
-        let message = "The requested resource has been modified since the If-Unmodified-Since date";
-        return rest_error(
-            StatusCode::PRECONDITION_FAILED,
-            "PRECONDITION_FAILED",
-            message,
-            &[],
-        );
+    if let Some(response) = conditional::precondition_failed(&headers, record) {
+        return response;
     }
     let write = Write {
         store: &org.store,

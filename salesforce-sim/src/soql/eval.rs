@@ -1,5 +1,6 @@
 //! Running a parsed query against one org's records, as one user.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
@@ -7,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::ast::{Agg, Item, Query};
 use super::filter::{compare_values, matches};
-use super::render::Out;
+use super::out::Out;
 use super::resolve::canonicalize;
 use super::rows::render;
 use super::{ErrorKind, SoqlError};
@@ -25,6 +26,17 @@ pub struct Scope<'a> {
     pub include_deleted: bool,
     /// SOSL: only these records (the search hits) may appear at the top level.
     pub only: Option<&'a HashSet<String>>,
+    /// Child sub-query results longer than this are paged like queries.
+    pub child_batch: usize,
+    /// Child pages still to fetch, collected while rendering; the caller opens their cursors.
+    pub child_pages: RefCell<Vec<ChildPage>>,
+}
+
+/// The rest of a child sub-query result, reachable through its `nextRecordsUrl`.
+pub struct ChildPage {
+    pub cursor_id: String,
+    pub rows: Vec<Out>,
+    pub total: usize,
 }
 
 /// All rows of a query (paging happens later) and the total.

@@ -10,14 +10,14 @@ mod ast;
 mod eval;
 mod filter;
 mod lexer;
+mod out;
 mod parser;
-mod render;
 mod resolve;
 mod rows;
 
 pub use eval::{Scope, run};
+pub use out::Out;
 pub use parser::parse;
-pub use render::Out;
 
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 use super::ast::Item;
-use super::eval::{Scope, select};
-use super::render::Out;
+use super::eval::{ChildPage, Scope, select};
+use super::out::Out;
+use crate::clock::random_token;
 use crate::schema::ObjectDef;
 use crate::store::Record;
 
@@ -25,11 +26,28 @@ pub fn render(items: &[Item], object: &ObjectDef, record: &Record, scope: &Scope
                 let value = if children.is_empty() {
                     Out::Plain(Value::Null)
                 } else {
-                    let rows = children
+                    let mut rows = children
                         .iter()
                         .map(|c| render(&sub.items, child_object, c, scope))
                         .collect::<Vec<_>>();
-                    Out::page(rows.len(), None, rows)
+                    let total = rows.len();
+                    if total > scope.child_batch {
+                        // A long child list comes in pages too, with its own nextRecordsUrl.
+                        let rest = rows.split_off(scope.child_batch);
+                        let cursor_id = format!("01g{}", random_token(15));
+                        let next = format!(
+                            "/services/data/{}/query/{cursor_id}-{}",
+                            scope.version, scope.child_batch
+                        );
+                        scope.child_pages.borrow_mut().push(ChildPage {
+                            cursor_id,
+                            rows: rest,
+                            total,
+                        });
+                        Out::page(total, Some(next), rows)
+                    } else {
+                        Out::page(total, None, rows)
+                    }
                 };
                 row.set(&sub.from, value);
             }

@@ -5,9 +5,11 @@
 //! travel over our [`HttpClient`] (no redirects, timeouts, host policy), and answers are parsed
 //! into Salesforce's own token shape.
 
+mod callback;
 mod identity;
 mod token;
 
+pub use callback::Callback;
 pub use identity::{Identity, UserInfo};
 pub use token::TokenSet;
 
@@ -146,15 +148,16 @@ impl OAuthClient {
         }
     }
 
-    /// Exchanges the callback's `code` (already URL-decoded once) for tokens.
+    /// Exchanges the callback's `code` (URL-decoded once, as [`Callback::parse`] gives it; the
+    /// form encoder re-encodes it) for tokens.
     pub async fn exchange_code(
         &self,
-        code: &str,
+        code: &SecretString,
         pkce_verifier: &SecretString,
     ) -> Result<TokenSet, Error> {
         let wire = self
             .inner
-            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .exchange_code(AuthorizationCode::new(code.expose_secret().to_owned()))
             .set_pkce_verifier(PkceCodeVerifier::new(
                 pkce_verifier.expose_secret().to_owned(),
             ))

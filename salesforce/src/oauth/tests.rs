@@ -101,7 +101,10 @@ fn ten_thousand_verifiers_are_well_formed_and_distinct() {
         let req = c.authorize_url(&AuthorizeOptions::default());
         let v = req.pkce_verifier.expose_secret().to_owned();
         assert!((43..=128).contains(&v.len()), "{}", v.len());
-        assert!(v.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+        assert!(
+            v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        );
         assert!(seen.insert(v), "a verifier repeated");
     }
 }

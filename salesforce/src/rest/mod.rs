@@ -23,18 +23,6 @@ pub use version::ApiVersion;
 use crate::http::Answer;
 use crate::{Error, HttpClient, LimitInfo, RecordId, ident};
 
-/// Whether a conditional GET (`If-Modified-Since`) found a change.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Conditional<T> {
-    Modified {
-        value: T,
-        /// The `Last-Modified` header, to send back next time.
-        last_modified: Option<String>,
-    },
-    /// 304: the cached copy is still good.
-    NotModified,
-}
-
 #[derive(Debug, Clone)]
 pub struct RestClient {
     http: HttpClient,
@@ -184,13 +172,40 @@ impl RestClient {
     ) -> Result<Record, Error> {
         let mut url = self.data_url(&["sobjects", api_name(sobject)?, id.as_str()])?;
         if let Some(fields) = fields {
-            if let Some(bad) = fields.iter().find(|f| !ident::is_field_path(f)) {
-                return Err(Error::InvalidInput(format!("{bad:?} is not a field name")));
-            }
             url.query_pairs_mut()
-                .append_pair("fields", &fields.join(","));
+                .append_pair("fields", &field_list(fields)?);
         }
         self.get_json(url).await
+    }
+
+    /// `GET /sobjects/{Name}/{ExtIdField}/{value}[?fields=…]`: the record an upsert by that key
+    /// would touch (read it before proposing the change), or the URLs of every match (300).
+    pub async fn get_record_by_external_id(
+        &self,
+        sobject: &str,
+        external_id_field: &str,
+        external_id: &str,
+        fields: Option<&[&str]>,
+    ) -> Result<ExternalIdMatch, Error> {
+        if external_id.is_empty() {
+            return Err(Error::InvalidInput("the external id value is empty".into()));
+        }
+        let segments = [
+            "sobjects",
+            api_name(sobject)?,
+            api_name(external_id_field)?,
+            external_id,
+        ];
+        let mut url = self.data_url(&segments)?;
+        if let Some(fields) = fields {
+            url.query_pairs_mut()
+                .append_pair("fields", &field_list(fields)?);
+        }
+        let answer = self.finish(self.authed(Method::GET, url)?).await?;
+        if answer.status == 300 {
+            return Ok(ExternalIdMatch::Several(answer.json()?));
+        }
+        Ok(ExternalIdMatch::One(answer.json()?))
     }
 
     /// `POST /sobjects/{Name}` → 201 with the new id.
@@ -358,6 +373,14 @@ fn api_name(name: &str) -> Result<&str, Error> {
     }
 }
 
+/// `A,B,C` after checking each name.
+fn field_list(fields: &[&str]) -> Result<String, Error> {
+    match fields.iter().find(|f| !ident::is_field_path(f)) {
+        Some(bad) => Err(Error::InvalidInput(format!("{bad:?} is not a field name"))),
+        None => Ok(fields.join(",")),
+    }
+}
+
 /// RFC 1123 date for `If-Modified-Since`: `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn http_date(t: OffsetDateTime) -> Result<String, Error> {
     let format = time::macros::format_description!(
@@ -369,52 +392,4 @@ fn http_date(t: OffsetDateTime) -> Result<String, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::HttpConfig;
-
-    fn client() -> RestClient {
-        RestClient::new(
-            HttpClient::new(HttpConfig::default()).unwrap(),
-            "https://acme.my.salesforce.com",
-            SecretString::from("tok"),
-            ApiVersion::new(62, 0),
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn urls_are_built_from_checked_segments() {
-        let c = client();
-        assert_eq!(
-            c.data_url(&["sobjects", "Account", "describe"])
-                .unwrap()
-                .as_str(),
-            "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Account/describe"
-        );
-        assert_eq!(
-            c.data_url(&["sobjects", "Contact", "Email", "a/b?c#d@x.com"])
-                .unwrap()
-                .as_str(),
-            "https://acme.my.salesforce.com/services/data/v62.0/sobjects/Contact/Email/a%2Fb%3Fc%23d@x.com"
-        );
-        assert!(api_name("Account/../User").is_err());
-        assert_eq!(
-            http_date(OffsetDateTime::from_unix_timestamp(784_111_777).unwrap()).unwrap(),
-            "Sun, 06 Nov 1994 08:49:37 GMT"
-        );
-    }
-
-    #[test]
-    fn instance_url_is_checked() {
-        let http = HttpClient::new(HttpConfig::default()).unwrap();
-        let e = RestClient::new(
-            http,
-            "http://169.254.169.254",
-            SecretString::from("t"),
-            ApiVersion::new(62, 0),
-        )
-        .unwrap_err();
-        assert!(matches!(e, Error::Host(_)));
-    }
-}
+mod tests;

@@ -8,6 +8,18 @@ use serde_json::{Map, Value};
 
 use crate::{ApiErrorEntry, Error, RecordId};
 
+/// Whether a conditional GET (`If-Modified-Since`) found a change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Conditional<T> {
+    Modified {
+        value: T,
+        /// The `Last-Modified` header, to send back next time.
+        last_modified: Option<String>,
+    },
+    /// 304: the cached copy is still good.
+    NotModified,
+}
+
 /// One entry of `GET /services/data/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VersionInfo {
@@ -156,6 +168,14 @@ pub enum UpsertOutcome {
     Updated(Option<SaveResult>),
     /// 300: the external id matched several records; their URLs.
     MultipleMatches(Vec<String>),
+}
+
+/// What a read by external id found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalIdMatch {
+    One(Record),
+    /// 300: several records carry that value; their URLs.
+    Several(Vec<String>),
 }
 
 /// `GET /limits`: limit name → `{Max, Remaining}` (plus per-app breakdowns as extra keys).

@@ -58,12 +58,10 @@ impl Parser {
         &self.toks[(self.i + k).min(self.toks.len() - 1)].tok
     }
 
-    pub(super) fn bump(&mut self) -> Token {
-        let t = self.cur().clone();
+    pub(super) fn bump(&mut self) {
         if self.i < self.toks.len() - 1 {
             self.i += 1;
         }
-        t
     }
 
     pub(super) fn err(&self, kind: SoqlErrorKind) -> SoqlError {

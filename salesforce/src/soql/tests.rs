@@ -179,7 +179,12 @@ proptest! {
 /// Pieces of valid SOQL, combined at random below.
 fn valid_query() -> impl Strategy<Value = String> {
     let field = prop::sample::select(vec![
-        "Id", "Name", "Owner.Name", "Account.Owner.Profile.Name", "Custom__c", "toLabel(Industry)",
+        "Id",
+        "Name",
+        "Owner.Name",
+        "Account.Owner.Profile.Name",
+        "Custom__c",
+        "toLabel(Industry)",
         "(SELECT Id, LastName FROM Contacts WHERE Email != null LIMIT 3)",
         "TYPEOF What WHEN Account THEN Name ELSE Id END",
     ]);

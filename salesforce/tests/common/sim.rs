@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use salesforce::oauth::{AuthorizeOptions, OAuthClient, OAuthConfig, TokenSet};
+use salesforce::oauth::{AuthorizeOptions, Callback, OAuthClient, OAuthConfig, TokenSet};
 use salesforce::rest::{ApiVersion, RestClient};
 use salesforce::{HostPolicy, HttpClient, HttpConfig, LoginHost};
 use salesforce_sim::{RunningSim, SimConfig};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 /// Allowed by every seeded connected app.
@@ -81,14 +81,15 @@ impl Sim {
         )
     }
 
-    /// Fills in the authorize form as the user would; returns the callback's query pairs and the
-    /// PKCE verifier.
-    pub async fn authorize(
+    /// Fills in the authorize form as the user would (`approve` = Allow or Deny); returns what
+    /// came back to the callback and the PKCE verifier.
+    pub async fn authorize_as(
         &self,
         oauth: &OAuthClient,
         user: (&str, &str),
         scopes: &[&str],
-    ) -> (Vec<(String, String)>, SecretString) {
+        approve: bool,
+    ) -> (Callback, SecretString) {
         let request = oauth.authorize_url(&AuthorizeOptions {
             scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
             ..AuthorizeOptions::default()
@@ -96,7 +97,7 @@ impl Sim {
         let mut form: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
         form.push(("username".into(), user.0.into()));
         form.push(("password".into(), user.1.into()));
-        form.push(("approve".into(), "true".into()));
+        form.push(("approve".into(), approve.to_string()));
         let mut action = request.url.clone();
         action.set_query(None);
         let response = self.raw.post(action).form(&form).send().await.unwrap();
@@ -107,18 +108,32 @@ impl Sim {
             response.text().await
         );
         let location = response.headers()["location"].to_str().unwrap().to_owned();
-        let back = url::Url::parse(&location).unwrap();
         assert!(location.starts_with(CALLBACK), "{location}");
-        let pairs: Vec<(String, String)> = back.query_pairs().into_owned().collect();
-        let state = pairs
-            .iter()
-            .find(|(k, _)| k == "state")
-            .map(|(_, v)| v.clone());
+        let back = url::Url::parse(&location).unwrap();
+        let callback = Callback::parse(back.query().unwrap_or_default()).unwrap();
+        let state = match &callback {
+            Callback::Code { state, .. } => Some(state.as_str()),
+            Callback::Refused { state, .. } => state.as_deref(),
+        };
         assert_eq!(
-            state.as_deref(),
-            Some(secrecy::ExposeSecret::expose_secret(&request.state))
+            state,
+            Some(request.state.expose_secret()),
+            "state comes back unchanged"
         );
-        (pairs, request.pkce_verifier)
+        (callback, request.pkce_verifier)
+    }
+
+    /// The user approves; returns the code and the verifier.
+    pub async fn authorize(
+        &self,
+        oauth: &OAuthClient,
+        user: (&str, &str),
+        scopes: &[&str],
+    ) -> (SecretString, SecretString) {
+        match self.authorize_as(oauth, user, scopes, true).await {
+            (Callback::Code { code, .. }, verifier) => (code, verifier),
+            (other, _) => panic!("authorize refused: {other:?}"),
+        }
     }
 
     /// Authorize + code exchange.
@@ -128,12 +143,7 @@ impl Sim {
         user: (&str, &str),
         scopes: &[&str],
     ) -> TokenSet {
-        let (pairs, verifier) = self.authorize(oauth, user, scopes).await;
-        let code = pairs
-            .iter()
-            .find(|(k, _)| k == "code")
-            .map(|(_, v)| v.clone())
-            .expect("code");
+        let (code, verifier) = self.authorize(oauth, user, scopes).await;
         oauth
             .exchange_code(&code, &verifier)
             .await

@@ -13,13 +13,22 @@ use http::{Method, StatusCode};
 #[derive(Clone, Debug)]
 pub struct AllowedOrigins(pub Arc<Vec<String>>);
 
-pub async fn origin_check(State(allowed): State<AllowedOrigins>, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub async fn origin_check(
+    State(allowed): State<AllowedOrigins>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     let headers = request.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let origin = headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok());
+    let origin = headers
+        .get(http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
     let allowed_origin = |o: &str| allowed.0.iter().any(|a| a == o);
     let verdict = match (fetch_site, origin) {
         (Some("same-origin" | "none"), _) => true,

@@ -19,7 +19,11 @@ pub struct HeaderPolicy {
     pub https: bool,
 }
 
-pub async fn security_headers(State(policy): State<HeaderPolicy>, mut request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
     let nonce = URL_SAFE_NO_PAD.encode(bytes);
@@ -31,23 +35,45 @@ pub async fn security_headers(State(policy): State<HeaderPolicy>, mut request: R
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     );
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&csp).expect("the CSP is ASCII"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).expect("the CSP is ASCII"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // `same-origin`: other sites never see a Sofie URL, while Sofie's own plain (no-JavaScript)
     // form posts still carry the Referer that their error redirect needs.
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     let is_static = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/wasm") || t.starts_with("text/css") || t.contains("javascript"));
+        .is_some_and(|t| {
+            t.starts_with("application/wasm")
+                || t.starts_with("text/css")
+                || t.contains("javascript")
+        });
     if !is_static {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if policy.https {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
     }
     response
 }

@@ -4,7 +4,14 @@ use crate::helpers::*;
 
 async fn status(world: &World, email: &str, path: &str) -> u16 {
     let client = browser();
-    assert_eq!(world.app.login_with(&client, email, PASSWORD).await.status(), 303);
+    assert_eq!(
+        world
+            .app
+            .login_with(&client, email, PASSWORD)
+            .await
+            .status(),
+        303
+    );
     world.app.get_with(&client, path).await.status().as_u16()
 }
 
@@ -30,7 +37,11 @@ async fn each_role_sees_the_pages_it_is_allowed() {
         ("mia@acme.example", &support, 403),
     ];
     for (email, path, want) in table {
-        assert_eq!(status(&w, email, path).await, want, "{email} opening {path}");
+        assert_eq!(
+            status(&w, email, path).await,
+            want,
+            "{email} opening {path}"
+        );
     }
 }
 
@@ -38,32 +49,84 @@ async fn each_role_sees_the_pages_it_is_allowed() {
 async fn pages_have_their_headings_and_navigation_follows_the_role() {
     let w = world().await;
     let client = browser();
-    w.app.login_with(&client, "lead@acme.example", PASSWORD).await;
-    let body = w.app.get_with(&client, &format!("/o/{}/integrations", w.acme.slug)).await.text().await.unwrap();
+    w.app
+        .login_with(&client, "lead@acme.example", PASSWORD)
+        .await;
+    let body = w
+        .app
+        .get_with(&client, &format!("/o/{}/integrations", w.acme.slug))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("<h1>My Integrations</h1>"), "{body}");
-    assert!(body.contains("Group settings › Sales"), "a group admin sees their group");
-    assert!(!body.contains("Organization Settings › Integrations"), "but not the org settings");
+    assert!(
+        body.contains("Group settings › Sales"),
+        "a group admin sees their group"
+    );
+    assert!(
+        !body.contains("Organization Settings › Integrations"),
+        "but not the org settings"
+    );
     assert!(!body.contains("Group settings › Support"));
 
     let admin = browser();
-    w.app.login_with(&admin, "admin@acme.example", PASSWORD).await;
-    let body = w.app.get_with(&admin, &format!("/o/{}/settings/integrations", w.acme.slug)).await.text().await.unwrap();
-    assert!(body.contains("<h1>Organization Settings › Integrations</h1>"), "{body}");
+    w.app
+        .login_with(&admin, "admin@acme.example", PASSWORD)
+        .await;
+    let body = w
+        .app
+        .get_with(&admin, &format!("/o/{}/settings/integrations", w.acme.slug))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("<h1>Organization Settings › Integrations</h1>"),
+        "{body}"
+    );
     assert!(body.contains("Group settings › Support") && body.contains("Group settings › Sales"));
-    let group = w.app.get_with(&admin, &format!("/o/{}/groups/{}/settings", w.acme.slug, w.sales.id)).await.text().await.unwrap();
-    assert!(group.contains("Group settings › Sales") && group.contains("Gus Lead") && group.contains("Mia Member"), "{group}");
+    let group = w
+        .app
+        .get_with(
+            &admin,
+            &format!("/o/{}/groups/{}/settings", w.acme.slug, w.sales.id),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        group.contains("Group settings › Sales")
+            && group.contains("Gus Lead")
+            && group.contains("Mia Member"),
+        "{group}"
+    );
 }
 
 #[tokio::test]
 async fn the_403_page_is_a_page_and_is_audited() {
     let w = world().await;
     let client = browser();
-    w.app.login_with(&client, "mia@acme.example", PASSWORD).await;
-    let response = w.app.get_with(&client, &format!("/o/{}/settings/integrations", w.acme.slug)).await;
+    w.app
+        .login_with(&client, "mia@acme.example", PASSWORD)
+        .await;
+    let response = w
+        .app
+        .get_with(
+            &client,
+            &format!("/o/{}/settings/integrations", w.acme.slug),
+        )
+        .await;
     assert_eq!(response.status(), 403);
     let body = response.text().await.unwrap();
-    assert!(body.contains("403 — Not allowed") && body.contains("Ask an organization admin"), "{body}");
-    let denied = domain::audit::recent(&w.app.db, Some(w.acme.id), 10).await.unwrap();
+    assert!(
+        body.contains("403 — Not allowed") && body.contains("Ask an organization admin"),
+        "{body}"
+    );
+    let denied = domain::audit::recent(&w.app.db, Some(w.acme.id), 10)
+        .await
+        .unwrap();
     assert!(denied.iter().any(|e| e.action == "authz_fail"));
 }
 
@@ -74,7 +137,14 @@ async fn another_organizations_ids_are_not_found() {
     let other_org = format!("/o/{}/integrations", w.globex.slug);
     let other_settings = format!("/o/{}/settings/integrations", w.globex.slug);
     let other_group = format!("/o/{}/groups/{}/settings", w.globex.slug, w.globex_group.id);
-    for path in [&cross_group, &other_org, &other_settings, &other_group, &"/o/acme/groups/abc/settings".to_string(), &"/o/nope/integrations".to_string()] {
+    for path in [
+        &cross_group,
+        &other_org,
+        &other_settings,
+        &other_group,
+        &"/o/acme/groups/abc/settings".to_string(),
+        &"/o/nope/integrations".to_string(),
+    ] {
         assert_eq!(status(&w, "admin@acme.example", path).await, 404, "{path}");
     }
     // The other organization's owner does reach their own group.
@@ -96,13 +166,41 @@ async fn signed_out_visitors_are_sent_to_sign_in() {
 #[tokio::test]
 async fn people_in_several_organizations_can_switch() {
     let w = world().await;
-    let ada = domain::accounts::find_user(&w.app.db, &domain::names::Email::parse("admin@acme.example").unwrap()).await.unwrap();
-    w.app.member(&w.globex, &ada, domain::roles::OrgRole::Member).await;
+    let ada = domain::accounts::find_user(
+        &w.app.db,
+        &domain::names::Email::parse("admin@acme.example").unwrap(),
+    )
+    .await
+    .unwrap();
+    w.app
+        .member(&w.globex, &ada, domain::roles::OrgRole::Member)
+        .await;
     let client = browser();
-    w.app.login_with(&client, "admin@acme.example", PASSWORD).await;
-    let body = w.app.get_with(&client, "/o/acme/integrations").await.text().await.unwrap();
+    w.app
+        .login_with(&client, "admin@acme.example", PASSWORD)
+        .await;
+    let body = w
+        .app
+        .get_with(&client, "/o/acme/integrations")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains(r#"class="org-switcher""#), "{body}");
     assert!(body.contains(r#"href="/o/globex/integrations""#));
-    assert_eq!(w.app.get_with(&client, "/o/globex/integrations").await.status(), 200);
-    assert_eq!(w.app.get_with(&client, "/o/globex/settings/integrations").await.status(), 403, "a member there");
+    assert_eq!(
+        w.app
+            .get_with(&client, "/o/globex/integrations")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        w.app
+            .get_with(&client, "/o/globex/settings/integrations")
+            .await
+            .status(),
+        403,
+        "a member there"
+    );
 }

@@ -36,9 +36,23 @@ async fn a_stopped_database_gives_a_503_page_not_a_crash() {
     assert_eq!(page.status(), 503);
     let body = page.text().await.unwrap();
     assert!(body.contains("Temporarily unavailable"), "{body}");
-    let login = app.login_with(&browser(), "mia@acme.example", PASSWORD).await;
-    assert!(location(&login).contains("__err"), "sign-in reports the outage instead of crashing");
-    assert_eq!(app.client.get(app.url("/healthz")).send().await.unwrap().status(), 200, "the process keeps serving");
+    let login = app
+        .login_with(&browser(), "mia@acme.example", PASSWORD)
+        .await;
+    assert!(
+        location(&login).contains("__err"),
+        "sign-in reports the outage instead of crashing"
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "the process keeps serving"
+    );
 }
 
 #[tokio::test]
@@ -48,24 +62,49 @@ async fn the_server_refuses_a_changed_or_missing_key() {
     spawn_app_on(&database_url, &first).await;
 
     let changed = Vault::generate_key_ring();
-    let err = Application::build(&settings(&database_url, &changed)).await.err().expect("a changed key is refused");
+    let err = Application::build(&settings(&database_url, &changed))
+        .await
+        .err()
+        .expect("a changed key is refused");
     assert!(err.to_string().contains("key was changed"), "{err}");
 
-    let rotated_only = SecretString::from(Vault::generate_key_ring().expose_secret().replacen("1:", "2:", 1));
-    let err = Application::build(&settings(&database_url, &rotated_only)).await.err().expect("a missing key is refused");
+    let rotated_only = SecretString::from(
+        Vault::generate_key_ring()
+            .expose_secret()
+            .replacen("1:", "2:", 1),
+    );
+    let err = Application::build(&settings(&database_url, &rotated_only))
+        .await
+        .err()
+        .expect("a missing key is refused");
     assert!(err.to_string().contains("missing"), "{err}");
 
-    let both = SecretString::from(format!("{},{}", first.expose_secret(), rotated_only.expose_secret()));
-    Application::build(&settings(&database_url, &both)).await.expect("old and new keys together start");
+    let both = SecretString::from(format!(
+        "{},{}",
+        first.expose_secret(),
+        rotated_only.expose_secret()
+    ));
+    Application::build(&settings(&database_url, &both))
+        .await
+        .expect("old and new keys together start");
 
-    let err = Application::build(&settings(&database_url, &SecretString::from("1:short"))).await.err().unwrap();
+    let err = Application::build(&settings(&database_url, &SecretString::from("1:short")))
+        .await
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("malformed"), "{err}");
 }
 
 #[tokio::test]
 async fn postgres_without_keys_is_refused() {
-    let mut settings = settings("postgres://postgres@127.0.0.1:5432/test", &Vault::generate_key_ring());
+    let mut settings = settings(
+        "postgres://postgres@127.0.0.1:5432/test",
+        &Vault::generate_key_ring(),
+    );
     settings.secret_keys = None;
     let err = Application::build(&settings).await.err().unwrap();
-    assert!(err.to_string().contains("SOFIE_SECRET_KEYS is required"), "{err}");
+    assert!(
+        err.to_string().contains("SOFIE_SECRET_KEYS is required"),
+        "{err}"
+    );
 }

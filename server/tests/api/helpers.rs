@@ -21,7 +21,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub fn postgres_base() -> Option<String> {
     match std::env::var("SOFIE_TEST_DATABASE").as_deref() {
         Ok("postgres") => Some(
-            std::env::var("SOFIE_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
+            std::env::var("SOFIE_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into()),
         ),
         _ => None,
     }
@@ -30,18 +31,31 @@ pub fn postgres_base() -> Option<String> {
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
 pub async fn fresh_database_url() -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let name = format!("sofie_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst), rand::random::<u32>());
+    let name = format!(
+        "sofie_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        rand::random::<u32>()
+    );
     match postgres_base() {
         Some(base) => {
-            let admin = Database::connect(format!("{base}/test")).await.expect("PostgreSQL at 127.0.0.1:5432 is running");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            let admin = Database::connect(format!("{base}/test"))
+                .await
+                .expect("PostgreSQL at 127.0.0.1:5432 is running");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
             admin.close().await.ok();
             format!("{base}/{name}")
         }
         None => {
             let dir = std::env::temp_dir().join("sofie-tests");
             std::fs::create_dir_all(&dir).unwrap();
-            format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.join(format!("{name}.db")).display()
+            )
         }
     }
 }
@@ -53,8 +67,16 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         secret_keys: Some(keys.clone()),
         key_file: std::env::temp_dir().join("sofie-tests/unused-key-file"),
         site_addr: "127.0.0.1:0".parse().unwrap(),
-        site_root: "target/site".into(),
+        site_root: test_site_root(),
     }
+}
+
+/// A site folder with a stand-in stylesheet, so asset serving is tested without a wasm build.
+fn test_site_root() -> String {
+    let root = std::env::temp_dir().join("sofie-tests/site");
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pkg/sofie.css"), "body { color: black }").unwrap();
+    root.display().to_string()
 }
 
 pub struct TestApp {
@@ -69,16 +91,28 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_on(database_url: &str, keys: &SecretString) -> TestApp {
-    let app = Application::build(&settings(database_url, keys)).await.expect("the app builds");
+    spawn_with(&settings(database_url, keys)).await
+}
+
+pub async fn spawn_with(settings: &Settings) -> TestApp {
+    let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, db, client: browser() }
+    TestApp {
+        address,
+        db,
+        client: browser(),
+    }
 }
 
 /// A client that keeps cookies and follows no redirects, like a browser tab we inspect.
 pub fn browser() -> Client {
-    Client::builder().cookie_store(true).redirect(redirect::Policy::none()).build().unwrap()
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 impl TestApp {
@@ -91,11 +125,22 @@ impl TestApp {
     }
 
     pub async fn get_with(&self, client: &Client, path: &str) -> Response {
-        client.get(self.url(path)).header(ACCEPT, "text/html").send().await.unwrap()
+        client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A form post as a browser without JavaScript sends it, from the page at `from`.
-    pub async fn post_form(&self, client: &Client, path: &str, from: &str, form: &[(&str, &str)]) -> Response {
+    pub async fn post_form(
+        &self,
+        client: &Client,
+        path: &str,
+        from: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
         client
             .post(self.url(path))
             .header(ACCEPT, "text/html")
@@ -108,7 +153,13 @@ impl TestApp {
     }
 
     pub async fn login_with(&self, client: &Client, email: &str, password: &str) -> Response {
-        self.post_form(client, "/api/auth/login", "/login", &[("email", email), ("password", password)]).await
+        self.post_form(
+            client,
+            "/api/auth/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str) -> Response {
@@ -130,22 +181,43 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str) -> organization::Model {
-        let org = accounts::create_org(&self.db, &OrgName::parse(name).unwrap()).await.unwrap();
-        accounts::set_features(&self.db, &org, FeatureChange { integrations: Some(true), salesforce: Some(true) })
+        let org = accounts::create_org(&self.db, &OrgName::parse(name).unwrap())
+            .await
+            .unwrap();
+        accounts::set_features(
+            &self.db,
+            &org,
+            FeatureChange {
+                integrations: Some(true),
+                salesforce: Some(true),
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn member(&self, org: &organization::Model, user: &user::Model, role: OrgRole) {
+        accounts::set_member(&self.db, org, user, role)
+            .await
+            .unwrap();
+    }
+
+    pub async fn group(&self, org: &organization::Model, name: &str) -> group::Model {
+        accounts::create_group(&self.db, org, &GroupName::parse(name).unwrap())
             .await
             .unwrap()
     }
 
-    pub async fn member(&self, org: &organization::Model, user: &user::Model, role: OrgRole) {
-        accounts::set_member(&self.db, org, user, role).await.unwrap();
-    }
-
-    pub async fn group(&self, org: &organization::Model, name: &str) -> group::Model {
-        accounts::create_group(&self.db, org, &GroupName::parse(name).unwrap()).await.unwrap()
-    }
-
-    pub async fn group_member(&self, org: &organization::Model, group: &group::Model, user: &user::Model, role: GroupRole) {
-        accounts::set_group_member(&self.db, org, group, user, role).await.unwrap();
+    pub async fn group_member(
+        &self,
+        org: &organization::Model,
+        group: &group::Model,
+        user: &user::Model,
+        role: GroupRole,
+    ) {
+        accounts::set_group_member(&self.db, org, group, user, role)
+            .await
+            .unwrap();
     }
 }
 
@@ -174,12 +246,25 @@ pub async fn world() -> World {
     app.member(&globex, &other, OrgRole::Owner).await;
     let sales = app.group(&acme, "Sales").await;
     let support = app.group(&acme, "Support").await;
-    app.group_member(&acme, &sales, &lead, GroupRole::Admin).await;
-    app.group_member(&acme, &sales, &member, GroupRole::Member).await;
+    app.group_member(&acme, &sales, &lead, GroupRole::Admin)
+        .await;
+    app.group_member(&acme, &sales, &member, GroupRole::Member)
+        .await;
     let globex_group = app.group(&globex, "Ops").await;
-    World { app, acme, sales, support, globex, globex_group }
+    World {
+        app,
+        acme,
+        sales,
+        support,
+        globex,
+        globex_group,
+    }
 }
 
 pub fn location(response: &Response) -> String {
-    response.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
 }
