@@ -17,7 +17,7 @@ use leptos_router::{
 use pages::{
     group_settings::GroupSettingsPage, home::HomePage, login::LoginPage,
     my_integrations::MyIntegrationsPage, not_found::NotFoundPage,
-    org_integrations::OrgIntegrationsPage,
+    org_integrations::OrgIntegrationsPage, org_salesforce::OrgSalesforcePage,
 };
 
 /// The name of the built wasm, JS and CSS under `/pkg`.
@@ -62,6 +62,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/o/:org/settings/integrations")
                     view=OrgIntegrationsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/o/:org/settings/integrations/salesforce")
+                    view=OrgSalesforcePage
                     ssr=SsrMode::Async
                 />
                 <Route

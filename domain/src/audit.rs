@@ -24,6 +24,9 @@ pub enum AuditAction {
     GroupCreated,
     GroupMembershipChanged,
     FeaturesChanged,
+    IntegrationSettingsChanged,
+    StepUp,
+    StepUpFail,
 }
 
 impl AuditAction {
@@ -41,6 +44,9 @@ impl AuditAction {
             Self::GroupCreated => "group_created",
             Self::GroupMembershipChanged => "group_membership_changed",
             Self::FeaturesChanged => "org_features_changed",
+            Self::IntegrationSettingsChanged => "authz_admin_integration_settings",
+            Self::StepUp => "authn_step_up_success",
+            Self::StepUpFail => "authn_step_up_fail",
         }
     }
 }

@@ -47,6 +47,32 @@ impl SignIn {
         password: &SecretString,
         client_ip: Option<&str>,
     ) -> DomainResult<user::Model> {
+        self.check(db, email, password, client_ip, (AuditAction::LoginSuccess, AuditAction::LoginFail))
+            .await
+    }
+
+    /// Step-up: the signed-in person re-enters their password. Failures count against the same
+    /// throttles as sign-in and are audited as step-up failures.
+    pub async fn step_up(
+        &self,
+        db: &DatabaseConnection,
+        user: &user::Model,
+        password: &SecretString,
+        client_ip: Option<&str>,
+    ) -> DomainResult<()> {
+        self.check(db, &user.email, password, client_ip, (AuditAction::StepUp, AuditAction::StepUpFail))
+            .await
+            .map(|_| ())
+    }
+
+    async fn check(
+        &self,
+        db: &DatabaseConnection,
+        email: &str,
+        password: &SecretString,
+        client_ip: Option<&str>,
+        (success, failure): (AuditAction, AuditAction),
+    ) -> DomainResult<user::Model> {
         let now = Instant::now();
         let account_key = email.trim().to_lowercase();
         let client_key = client_ip.unwrap_or("unknown").to_string();
@@ -91,7 +117,7 @@ impl SignIn {
                 };
                 audit::record(
                     db,
-                    AuditEvent::new(AuditAction::LoginSuccess)
+                    AuditEvent::new(success)
                         .actor(Some(user.id))
                         .ip(client_ip.map(str::to_string)),
                 )
@@ -103,7 +129,7 @@ impl SignIn {
                 self.per_client.record_failure(&client_key, now);
                 audit::record(
                     db,
-                    AuditEvent::new(AuditAction::LoginFail)
+                    AuditEvent::new(failure)
                         .actor(user.map(|u| u.id))
                         .details(json!({ "email": account_key }))
                         .ip(client_ip.map(str::to_string)),

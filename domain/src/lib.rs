@@ -11,6 +11,7 @@ pub mod error;
 pub mod names;
 pub mod password;
 pub mod roles;
+pub mod salesforce_settings;
 pub mod session_store;
 pub mod throttle;
 pub mod vault;

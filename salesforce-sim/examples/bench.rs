@@ -12,7 +12,7 @@ use salesforce_sim::{SimConfig, spawn};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-const REQUESTS: usize = 2000;
+const REQUESTS: usize = 10_000;
 const CLIENTS: usize = 8;
 const CALLBACK: &str = "http://localhost:3000/api/integrations/callback/salesforce";
 

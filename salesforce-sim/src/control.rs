@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,7 +63,7 @@ pub fn routes() -> Router<Ctx> {
         .route("/__sim/apps", post(register_app))
         .route("/__sim/users", post(register_user))
         .route("/__sim/users/{username}/revoke-tokens", post(revoke_user))
-        .route("/__sim/users/{username}/active", post(set_active))
+        .route("/__sim/users/{username}", patch(change_user))
         .route("/__sim/tokens/expire", post(expire_tokens))
         .route("/__sim/faults", post(add_fault).delete(clear_faults))
         .route("/__sim/orgs/{org_id}/move", post(move_org))
@@ -171,16 +171,20 @@ async fn revoke_user(State(ctx): State<Ctx>, Path(username): Path<String>) -> Re
 }
 
 #[derive(Deserialize)]
-struct Active {
-    active: bool,
+#[serde(deny_unknown_fields)]
+struct UserChange {
+    active: Option<bool>,
+    profile: Option<Profile>,
+    password: Option<String>,
 }
 
-/// Freezes (or reactivates) a user: a frozen user's sessions end at once, refreshes answer
-/// `inactive_user`, and the sign-in page refuses them.
-async fn set_active(
+/// Changes a user at run time. Freezing (`active: false`) ends their sessions at once; refreshes
+/// then answer `inactive_user` and the sign-in page refuses them. A new profile applies to the
+/// next request, as when an admin edits permissions (describe and FLS change under the client).
+async fn change_user(
     State(ctx): State<Ctx>,
     Path(username): Path<String>,
-    Json(to): Json<Active>,
+    Json(change): Json<UserChange>,
 ) -> Response {
     let mut state = ctx.sim.lock();
     let Some(user) = state
@@ -190,15 +194,20 @@ async fn set_active(
     else {
         return problem(StatusCode::NOT_FOUND, format!("unknown user {username}"));
     };
-    user.active = to.active;
-    let user_id = user.user_id.clone();
-    if !to.active {
+    user.active = change.active.unwrap_or(user.active);
+    user.profile = change.profile.unwrap_or(user.profile);
+    if let Some(password) = change.password {
+        user.password = password;
+    }
+    let body = json!({ "username": user.username, "active": user.active, "profile": user.profile });
+    let (user_id, frozen) = (user.user_id.clone(), !user.active);
+    if frozen {
         let now = now_ms();
         for token in state.access.values_mut().filter(|t| t.user_id == user_id) {
             token.expires_ms = token.expires_ms.min(now);
         }
     }
-    Json(json!({ "username": username, "active": to.active })).into_response()
+    Json(body).into_response()
 }
 
 async fn expire_tokens(State(ctx): State<Ctx>) -> Response {

@@ -13,7 +13,7 @@
 mod clock;
 pub mod config;
 mod control;
-pub mod ids;
+mod ids;
 mod oauth;
 mod rest;
 mod schema;

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 
 use axum::body::Bytes;
-use serde::Serialize;
 
 use crate::SimUrls;
 use crate::config::{ConnectedApp, OrgConfig, Profile, SimConfig, UserConfig};
@@ -19,8 +18,7 @@ use crate::seed;
 use crate::store::Store;
 
 /// Which host a request arrived on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Host {
     Production,
     Sandbox,

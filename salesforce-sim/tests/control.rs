@@ -183,3 +183,32 @@ async fn run_time_users_apps_settings_and_reset() {
     let (_, urls) = control(login_host, Method::GET, "/__sim/urls", None).await;
     assert_eq!(urls["instances"][0], sim.urls.instances[0].as_str());
 }
+
+#[tokio::test]
+async fn a_profile_change_applies_to_the_next_request() {
+    let sim = start().await;
+    let t = login(&sim, ADMIN).await;
+    assert_eq!(
+        soql(&t, "SELECT AnnualRevenue FROM Account LIMIT 1")
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let change = json!({"profile": "Standard User"});
+    let (status, body) = control(
+        &sim.urls.login_production,
+        Method::PATCH,
+        "/__sim/users/admin@acme.sim",
+        Some(change),
+    )
+    .await;
+    assert_eq!(
+        (status, body["profile"].as_str()),
+        (StatusCode::OK, Some("Standard User"))
+    );
+    let (status, body) = soql(&t, "SELECT AnnualRevenue FROM Account LIMIT 1").await;
+    assert_eq!(
+        (status, body[0]["errorCode"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("INVALID_FIELD"))
+    );
+}

@@ -319,3 +319,85 @@ async fn an_instance_host_signs_in_the_orgs_it_hosts() {
         "Acme is not hosted on instance 1: the form again"
     );
 }
+
+#[tokio::test]
+async fn expired_codes_basic_auth_and_other_authorize_outcomes() {
+    let sim = start().await;
+    let host = &sim.urls.login_production;
+    control(
+        host,
+        reqwest::Method::POST,
+        "/__sim/settings",
+        Some(json!({"auth_code_ttl_secs": 0})),
+    )
+    .await;
+    let code = Authorize::new(host).code(ADMIN).await;
+    assert_eq!(
+        exchange(host, &code).await.1,
+        json!({"error": "invalid_grant", "error_description": "expired authorization code"})
+    );
+    control(
+        host,
+        reqwest::Method::POST,
+        "/__sim/settings",
+        Some(json!({"auth_code_ttl_secs": 900})),
+    )
+    .await;
+    let code = Authorize::new(host).code(ADMIN).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", VERIFIER),
+    ];
+    let response = http()
+        .post(format!("{host}/services/oauth2/token"))
+        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "client authentication by HTTP Basic"
+    );
+    let authorize = |extra: (&'static str, &'static str)| {
+        let host = host.clone();
+        async move {
+            let query = [
+                ("response_type", "code"),
+                ("client_id", CLIENT_ID),
+                ("redirect_uri", CALLBACK),
+                (
+                    "code_challenge",
+                    "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                ),
+                extra,
+            ];
+            let response = http()
+                .get(format!("{host}/services/oauth2/authorize"))
+                .query(&query)
+                .send()
+                .await
+                .unwrap();
+            response.headers()["location"].to_str().unwrap().to_string()
+        }
+    };
+    assert!(
+        authorize(("immediate", "true"))
+            .await
+            .contains("error=immediate_unsuccessful")
+    );
+    assert!(
+        authorize(("code_challenge_method", "plain"))
+            .await
+            .contains("error=invalid_request")
+    );
+    let get = http()
+        .get(format!("{host}/services/oauth2/token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.status(), StatusCode::BAD_REQUEST);
+}

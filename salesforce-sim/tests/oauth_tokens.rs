@@ -303,10 +303,10 @@ async fn identity_userinfo_introspect_discovery() {
 async fn a_frozen_user_cannot_refresh() {
     let sim = start().await;
     let token = login(&sim, STANDARD_USER).await;
-    let path = "/__sim/users/standard@acme.sim/active";
+    let path = "/__sim/users/standard@acme.sim";
     control(
         &sim.urls.login_production,
-        Method::POST,
+        Method::PATCH,
         path,
         Some(json!({"active": false})),
     )
@@ -334,7 +334,7 @@ async fn a_frozen_user_cannot_refresh() {
     );
     control(
         &sim.urls.login_production,
-        Method::POST,
+        Method::PATCH,
         path,
         Some(json!({"active": true})),
     )
@@ -344,5 +344,62 @@ async fn a_frozen_user_cannot_refresh() {
             .await
             .0,
         StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn introspecting_refresh_tokens_and_revoking_by_get() {
+    let sim = start().await;
+    let host = &sim.urls.login_production;
+    let token = login(&sim, ADMIN).await;
+    let rt = token["refresh_token"].as_str().unwrap();
+    let form = [
+        ("token", rt),
+        ("token_type_hint", "refresh_token"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+    ];
+    let info: serde_json::Value = http()
+        .post(format!("{host}/services/oauth2/introspect"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (info["active"].as_bool(), info["token_type"].as_str()),
+        (Some(true), Some("refresh_token"))
+    );
+    assert!(info.get("exp").is_none(), "valid until revoked: no expiry");
+    let wrong = [
+        ("token", rt),
+        ("client_id", CLIENT_ID),
+        ("client_secret", "nope"),
+    ];
+    let denied = http()
+        .post(format!("{host}/services/oauth2/introspect"))
+        .form(&wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::UNAUTHORIZED);
+    let access = token["access_token"].as_str().unwrap();
+    let revoke = http()
+        .get(format!("{host}/services/oauth2/revoke"))
+        .query(&[("token", access)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), StatusCode::OK);
+    assert_eq!(
+        api_get(&token, "/services/data/v67.0/").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        refresh(host, CLIENT_ID, CLIENT_SECRET, rt).await.0,
+        StatusCode::OK,
+        "revoking an access token spares the refresh token"
     );
 }

@@ -271,3 +271,21 @@ async fn upsert_by_external_id() {
             .starts_with("/services/data/v67.0/sobjects/Contact/003")
     );
 }
+
+#[tokio::test]
+async fn wrong_methods_get_salesforce_s_405() {
+    let sim = start().await;
+    let t = login(&sim, ADMIN).await;
+    let (status, body) = api_send(
+        &t,
+        Method::PUT,
+        "/services/data/v67.0/sobjects/Account",
+        Some(json!({})),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, body[0]["errorCode"].as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, Some("METHOD_NOT_ALLOWED"))
+    );
+}

@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
+use domain::salesforce_settings::DefaultApp;
+use salesforce::{HostPolicy, LoginHost};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
@@ -57,6 +59,28 @@ pub struct Settings {
         global = true
     )]
     pub site_root: String,
+
+    /// Sofie's default Salesforce app (organizations may choose it): its Client ID.
+    #[arg(long, env = "SOFIE_SALESFORCE_CLIENT_ID", global = true)]
+    pub salesforce_client_id: Option<String>,
+
+    /// Sofie's default Salesforce app: its Client Secret, if it has one.
+    #[arg(long, env = "SOFIE_SALESFORCE_CLIENT_SECRET", hide_env_values = true, global = true)]
+    pub salesforce_client_secret: Option<SecretString>,
+
+    /// Sofie's default Salesforce app: its login host.
+    #[arg(
+        long,
+        env = "SOFIE_SALESFORCE_AUTH_BASE_URL",
+        default_value = "https://login.salesforce.com",
+        global = true
+    )]
+    pub salesforce_auth_base_url: String,
+
+    /// Extra Salesforce origins allowed for development only, e.g. the simulator's
+    /// `http://127.0.0.1:PORT`, comma-separated. Never set this in production.
+    #[arg(long, env = "SOFIE_SALESFORCE_DEV_ORIGINS", value_delimiter = ',', global = true)]
+    pub salesforce_dev_origins: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +100,8 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}: {1}")]
+    Salesforce(&'static str, salesforce::HostError),
 }
 
 impl Settings {
@@ -134,6 +160,23 @@ impl Settings {
             }
             Err(err) => Err(io(err)),
         }
+    }
+
+    /// The Salesforce hosts admins may enter: Salesforce's own, plus development origins.
+    pub fn host_policy(&self) -> Result<HostPolicy, ConfigError> {
+        HostPolicy::with_dev_origins(&self.salesforce_dev_origins)
+            .map_err(|e| ConfigError::Salesforce("SOFIE_SALESFORCE_DEV_ORIGINS", e))
+    }
+
+    /// Sofie's default Salesforce app, when the operator configured one.
+    pub fn default_app(&self, policy: &HostPolicy) -> Result<Option<DefaultApp>, ConfigError> {
+        let Some(client_id) = self.salesforce_client_id.clone().filter(|c| !c.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let login_host = LoginHost::parse(&self.salesforce_auth_base_url, policy)
+            .map_err(|e| ConfigError::Salesforce("SOFIE_SALESFORCE_AUTH_BASE_URL", e))?
+            .host;
+        Ok(Some(DefaultApp { client_id, client_secret: self.salesforce_client_secret.clone(), login_host }))
     }
 
     /// Ensures the SQLite file's folder exists, as `mode=rwc` creates the file but not its folder.

@@ -29,6 +29,9 @@ use crate::middleware::origin_check::{AllowedOrigins, origin_check};
 use crate::middleware::request_log::request_log;
 use crate::middleware::security_headers::{CspNonce, HeaderPolicy, security_headers};
 
+/// Where Salesforce sends people back after consent; one exact URL per public origin.
+pub const CALLBACK_PATH: &str = "/api/integrations/callback/salesforce";
+
 /// Sessions end after 30 idle minutes (the 12-hour absolute cap is checked on each request).
 const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(30);
 
@@ -64,9 +67,18 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let host_policy = settings.host_policy()?;
+        let callback_urls = origins
+            .iter()
+            .map(|o| format!("{}{CALLBACK_PATH}", o.as_str().trim_end_matches('/')))
+            .collect();
         let services = Services {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
+            vault: Arc::new(vault),
+            default_app: settings.default_app(&host_policy)?,
+            host_policy,
+            callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
         let allowed = origins

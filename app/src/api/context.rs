@@ -40,22 +40,6 @@ pub struct OrgContext {
     pub admin_groups: Vec<GroupLink>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct GroupPage {
-    pub context: OrgContext,
-    pub group: GroupLink,
-    pub members: Vec<(String, String)>,
-}
-
-/// Which page a context is for; decides the access rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Area {
-    /// My Integrations: every member.
-    Member,
-    /// Organization Settings: org admins and owners.
-    OrgAdmin,
-}
-
 #[server(endpoint = "context/viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
     use super::ssr::*;
@@ -68,14 +52,15 @@ pub async fn get_viewer() -> Result<Viewer, AppError> {
     fail(result)
 }
 
-#[server(endpoint = "context/org")]
-pub async fn get_org_context(org: String, area: Area) -> Result<OrgContext, AppError> {
+/// The organization as its admins see it on Organization Settings.
+#[server(endpoint = "context/org-admin")]
+pub async fn get_org_admin_context(org: String) -> Result<OrgContext, AppError> {
     use super::ssr::*;
     let result = async {
         let services = services()?;
         let user = signed_in_user(&services, &session().await?).await?;
         let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        if area == Area::OrgAdmin && !actor.is_org_admin() {
+        if !actor.is_org_admin() {
             server::audit_denied(&services, &actor, "organization settings").await?;
             return Err(AppError::Forbidden);
         }
@@ -85,38 +70,8 @@ pub async fn get_org_context(org: String, area: Area) -> Result<OrgContext, AppE
     fail(result)
 }
 
-#[server(endpoint = "context/group")]
-pub async fn get_group_page(org: String, group_id: i64) -> Result<GroupPage, AppError> {
-    use super::ssr::*;
-    let result = async {
-        let services = services()?;
-        let user = signed_in_user(&services, &session().await?).await?;
-        let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        let group = domain::access::group_for_admin(&services.db, &actor, group_id).await;
-        if let Err(domain::DomainError::Forbidden) = &group {
-            server::audit_denied(&services, &actor, "group settings").await?;
-        }
-        let group = group?;
-        let members = domain::accounts::group_members(&services.db, &group)
-            .await?
-            .into_iter()
-            .map(|(user, role)| (user.display_name, role.as_str().to_string()))
-            .collect();
-        Ok(GroupPage {
-            context: server::org_context(&services, &actor).await?,
-            group: GroupLink {
-                id: group.id,
-                name: group.name,
-            },
-            members,
-        })
-    }
-    .await;
-    fail(result)
-}
-
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use domain::access::Actor;
     use domain::audit::{self, AuditAction, AuditEvent};
     use domain::entities::user;

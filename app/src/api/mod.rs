@@ -3,5 +3,9 @@
 
 pub mod auth;
 pub mod context;
+pub mod salesforce_settings;
+pub mod settings_dto;
+#[cfg(feature = "ssr")]
+pub mod settings_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;

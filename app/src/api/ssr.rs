@@ -2,11 +2,15 @@
 //! context, the session, the signed-in user, and the one mapping from domain errors.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::ConnectInfo;
 use domain::DomainError;
 use domain::auth::SignIn;
 use domain::entities::user;
+use domain::salesforce_settings::DefaultApp;
+use domain::vault::Vault;
+use salesforce::HostPolicy;
 use domain::session_store::USER_ID_KEY;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -31,6 +35,13 @@ const TOUCH_EVERY_SECS: i64 = 60;
 pub struct Services {
     pub db: DatabaseConnection,
     pub sign_in: SignIn,
+    pub vault: Arc<Vault>,
+    /// Sofie's own Salesforce app, when the operator configured one.
+    pub default_app: Option<DefaultApp>,
+    /// Which Salesforce hosts admins may enter (plus the simulator in development).
+    pub host_policy: HostPolicy,
+    /// The exact OAuth callback URL for each public origin, canonical first.
+    pub callback_urls: Arc<Vec<String>>,
 }
 
 pub fn services() -> Result<Services, AppError> {

@@ -1,2 +1,3 @@
 pub mod layout;
 pub mod outcome;
+pub mod settings_form;

@@ -1,58 +1,68 @@
-//! `/o/:org/groups/:group/settings`: a group's settings, for its group admins and org admins.
+//! `/o/:org/groups/:group/settings`: a group's Salesforce override, for its group admins and
+//! org admins.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::context::get_group_page;
+use crate::api::salesforce_settings::{SaveGroupOverride, get_group_override};
 use crate::components::layout::Layout;
-use crate::components::outcome::guarded;
+use crate::components::outcome::{FormError, guarded};
+use crate::components::settings_form::{EffectiveSummary, SettingsFields, StepUpPrompt};
+use crate::error::AppError;
 
 #[component]
 pub fn GroupSettingsPage() -> impl IntoView {
     let params = use_params_map();
+    let save = ServerAction::<SaveGroupOverride>::new();
     let page = Resource::new(
         move || {
             let params = params.read();
-            (
-                params.get("org").unwrap_or_default(),
-                params.get("group").unwrap_or_default(),
-            )
+            (params.get("org").unwrap_or_default(), params.get("group").unwrap_or_default(), save.version().get())
         },
-        |(org, group)| async move {
+        |(org, group, _)| async move {
             // A group id that is not a number is a page that does not exist.
-            let id = group
-                .parse::<i64>()
-                .map_err(|_| crate::error::AppError::NotFound)?;
-            get_group_page(org, id).await
+            let id = group.parse::<i64>().map_err(|_| AppError::NotFound)?;
+            get_group_override(org, id).await
         },
     );
-    guarded(page, |page| {
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    guarded(page, move |data| {
+        let org = data.page.context.org_slug.clone();
+        let back_to = format!("/o/{org}/groups/{}/settings", data.group.id);
+        let features_on = data.page.features_on;
+        let state = if data.page.settings.enabled {
+            "The override is on: members of this group connect with the app below."
+        } else {
+            "The override is off: members of this group use the organization default."
+        };
         view! {
-            <Title text=format!("{} settings — {}", page.group.name, page.context.org_name) />
-            <Layout viewer=page.context.viewer.clone() org=Some(page.context.clone())>
-                <h1>{format!("Group settings › {}", page.group.name)}</h1>
+            <Title text=format!("{} settings — {}", data.group.name, data.page.context.org_name) />
+            <Layout viewer=data.page.context.viewer.clone() org=Some(data.page.context.clone())>
+                <h1>{format!("Group settings › {}", data.group.name)}</h1>
+                {data.page.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
                 <section class="provider">
                     <h2>"Salesforce override"</h2>
-                    <p>
-                        "No override is set: members of this group use the organization's Salesforce settings. "
-                        "Setting this group's own Salesforce app (client ID, client secret, auth base URL) will happen here."
-                    </p>
+                    <p class="override-state">{state}</p>
+                    {(!features_on).then(|| view! {
+                        <p class="form-error">"The organization's Integrations or Salesforce feature is off, so nothing can be saved."</p>
+                    })}
+                    {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to=back_to.clone() /> })}
+                    <ActionForm action=save attr:class="settings">
+                        <FormError error />
+                        <input type="hidden" name="org" value=org.clone() />
+                        <input type="hidden" name="group_id" value=data.group.id.to_string() />
+                        <SettingsFields settings=data.page.settings.clone() org=false disabled=!features_on />
+                    </ActionForm>
+                    <h3>"The organization default"</h3>
+                    <EffectiveSummary effective=data.org_default.clone() />
                 </section>
                 <section>
                     <h2>"Members"</h2>
                     <ul>
-                        {page
-                            .members
-                            .into_iter()
-                            .map(|(name, role)| {
-                                view! {
-                                    <li>
-                                        {name} " " <span class="role">{role}</span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
+                        {data.members.iter().map(|(name, role)| view! {
+                            <li>{name.clone()} " " <span class="role">{role.clone()}</span></li>
+                        }).collect_view()}
                     </ul>
                 </section>
             </Layout>

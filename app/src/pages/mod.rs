@@ -6,3 +6,4 @@ pub mod login;
 pub mod my_integrations;
 pub mod not_found;
 pub mod org_integrations;
+pub mod org_salesforce;

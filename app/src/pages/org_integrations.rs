@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::context::{Area, get_org_context};
+use crate::api::context::get_org_admin_context;
 use crate::components::layout::Layout;
 use crate::components::outcome::guarded;
 
@@ -17,13 +17,13 @@ pub fn OrgIntegrationsPage() -> impl IntoView {
     let params = use_params_map();
     let context = Resource::new(
         move || params.read().get("org").unwrap_or_default(),
-        |org| get_org_context(org, Area::OrgAdmin),
+        get_org_admin_context,
     );
     guarded(context, |context| {
         let features_on = context.integrations_enabled && context.salesforce_enabled;
         let state = if features_on {
-            "Available: the Salesforce OAuth app settings (client ID, client secret, auth base URL and the \
-             callback URLs to paste into Salesforce) will be configured on this page."
+            "Available: set up the organization's Salesforce OAuth app, see the callback URLs to paste into \
+             Salesforce and what each group's members get."
         } else {
             "Unavailable: both the Integrations feature and the Salesforce integration feature must be on. \
              Ask your Sofie operator to run `sofie admin features <org> --integrations on --salesforce on`."
@@ -47,6 +47,11 @@ pub fn OrgIntegrationsPage() -> impl IntoView {
                 <section class="provider">
                     <h2>"Salesforce"</h2>
                     <p>{state}</p>
+                    <p>
+                        <a href=format!("/o/{}/settings/integrations/salesforce", context.org_slug)>
+                            "Salesforce settings"
+                        </a>
+                    </p>
                 </section>
                 <section>
                     <h2>"Groups"</h2>

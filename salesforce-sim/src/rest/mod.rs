@@ -112,6 +112,19 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
         .route("/services/data", get(versions))
         .route("/services/data/", get(versions))
         .merge(versioned)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known resource called with a method it does not take.
+async fn method_not_allowed(method: axum::http::Method) -> Response {
+    // Salesforce adds the allowed methods; a fallback does not know them, so they are left out.
+    let message = format!("HTTP Method '{method}' not allowed.");
+    rest_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        &message,
+        &[],
+    )
 }
 
 /// Release label of an API version: three releases a year, Spring '14 was 30.0.

@@ -41,8 +41,10 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         .collect();
     let kind = field.kind;
     let textual = kind.is_text();
+    // Long text areas can be neither filtered, sorted, grouped nor aggregated; short ones can.
+    let long_text = kind == FieldType::Textarea && field.length > 255;
     json!({
-        "aggregatable": kind != FieldType::Textarea,
+        "aggregatable": !long_text && kind != FieldType::Boolean,
         "aiPredictionField": false,
         "autoNumber": false,
         "byteLength": if matches!(kind, FieldType::Id | FieldType::Reference) { 18 } else { byte_length },
@@ -64,10 +66,10 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         "encrypted": false,
         "externalId": field.external_id,
         "extraTypeInfo": if kind == FieldType::Textarea { json!("plaintextarea") } else { Value::Null },
-        "filterable": kind != FieldType::Textarea,
+        "filterable": !long_text,
         "filteredLookupInfo": null,
         "formulaTreatNullNumberAsZero": false,
-        "groupable": !matches!(kind, FieldType::Textarea | FieldType::Currency | FieldType::Percent | FieldType::Datetime),
+        "groupable": !long_text && !matches!(kind, FieldType::Currency | FieldType::Percent | FieldType::Datetime),
         "highScaleNumber": false,
         "htmlFormatted": false,
         "idLookup": field.id_lookup,
@@ -92,9 +94,10 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         "restrictedDelete": false,
         "restrictedPicklist": field.restricted,
         "scale": scale,
-        "searchPrefilterable": kind == FieldType::Reference,
+        // Lookups a user sets (not owner or audit fields) can pre-filter a search.
+        "searchPrefilterable": kind == FieldType::Reference && field.updateable && field.name != "OwnerId",
         "soapType": soap_type(kind),
-        "sortable": kind != FieldType::Textarea,
+        "sortable": !long_text,
         "type": kind.api_name(),
         "unique": field.unique,
         "updateable": field.updateable_by(profile),
@@ -208,6 +211,14 @@ pub fn describe_object(
         })
         .collect();
     let plural = object.label_plural.to_lowercase();
+    let mut scopes = vec![
+        json!({ "label": format!("All {plural}"), "name": "everything" }),
+        json!({ "label": format!("My {plural}"), "name": "mine" }),
+    ];
+    // Standard objects with owners also offer the role-hierarchy scope.
+    if !object.custom() && object.field("OwnerId").is_some() {
+        scopes.push(json!({ "label": format!("My team's {plural}"), "name": "team" }));
+    }
     let extra = json!({
         "actionOverrides": [],
         "childRelationships": children,
@@ -234,10 +245,7 @@ pub fn describe_object(
         }],
         "searchLayoutable": true,
         "sobjectDescribeOption": "FULL",
-        "supportedScopes": [
-            { "label": format!("All {plural}"), "name": "everything" },
-            { "label": format!("My {plural}"), "name": "mine" },
-        ],
+        "supportedScopes": scopes,
         "urls": urls(object, version, instance, true),
     });
     if let Value::Object(extra) = extra {

@@ -15,6 +15,12 @@ impl FieldDef {
         self.updateable = false;
         self
     }
+    /// Computed by the server from other fields, never empty (a full name).
+    fn computed(self) -> Self {
+        let mut f = self.read_only();
+        f.nillable = false;
+        f
+    }
     fn system(self) -> Self {
         let mut f = self.read_only();
         f.nillable = false;
@@ -168,8 +174,8 @@ pub fn all() -> Vec<ObjectDef> {
                     .id_lookup(),
                 f("FirstName", "First Name", String).len(40).read_only(),
                 f("LastName", "Last Name", String).len(80).read_only(),
-                f("Name", "Full Name", String).len(121).read_only().name(),
-                f("Email", "Email", Email).read_only(),
+                f("Name", "Full Name", String).len(121).computed().name(),
+                f("Email", "Email", Email).len(128).read_only(),
                 f("IsActive", "Active", Boolean).read_only(),
             ],
             ObjectAccess::READ_ONLY,
@@ -181,7 +187,7 @@ pub fn all() -> Vec<ObjectDef> {
             "001",
             true,
             vec![
-                f("Name", "Account Name", String).req().name().id_lookup(),
+                f("Name", "Account Name", String).req().name(),
                 f("Type", "Account Type", Picklist).pick(&[
                     "Prospect",
                     "Customer - Direct",
@@ -219,12 +225,12 @@ pub fn all() -> Vec<ObjectDef> {
                 f("AccountId", "Account ID", Reference).refs(&["Account"], "Account"),
                 f("FirstName", "First Name", String).len(40),
                 f("LastName", "Last Name", String).len(80).req(),
-                f("Name", "Full Name", String).len(121).read_only().name(),
+                f("Name", "Full Name", String).len(121).computed().name(),
                 f("Title", "Title", String).len(128),
                 f("Department", "Department", String).len(80),
-                f("Email", "Email", Email).id_lookup(),
+                f("Email", "Email", Email).len(80).id_lookup(),
                 f("Phone", "Business Phone", Phone),
-                f("LeadSource", "Lead Source", Picklist).pick(&[
+                f("LeadSource", "Lead Source", Picklist).len(255).pick(&[
                     "Web",
                     "Phone Inquiry",
                     "Partner Referral",
@@ -342,7 +348,12 @@ pub fn all() -> Vec<ObjectDef> {
             "a0Q",
             true,
             vec![
-                f("Name", "Quality Issue Name", String).len(80).req().name(),
+                // A custom object's Name is an idLookup field, a standard Account's is not.
+                f("Name", "Quality Issue Name", String)
+                    .len(80)
+                    .req()
+                    .name()
+                    .id_lookup(),
                 f("Account__c", "Account", Reference).refs(&["Account"], "Account__r"),
                 f("Contact__c", "Reported By", Reference).refs(&["Contact"], "Contact__r"),
                 f("Order__c", "Order", Reference).refs(&["Order"], "Order__r"),

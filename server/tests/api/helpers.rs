@@ -68,6 +68,10 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         key_file: std::env::temp_dir().join("sofie-tests/unused-key-file"),
         site_addr: "127.0.0.1:0".parse().unwrap(),
         site_root: test_site_root(),
+        salesforce_client_id: None,
+        salesforce_client_secret: None,
+        salesforce_auth_base_url: "https://login.salesforce.com".into(),
+        salesforce_dev_origins: vec![],
     }
 }
 
@@ -94,7 +98,34 @@ pub async fn spawn_app_on(database_url: &str, keys: &SecretString) -> TestApp {
     spawn_with(&settings(database_url, keys)).await
 }
 
+/// Every log line of this test process, so tests can prove a secret never reaches the logs.
+static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogBuffer;
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
 pub async fn spawn_with(settings: &Settings) -> TestApp {
+    static LOGGING: std::sync::Once = std::sync::Once::new();
+    LOGGING.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug")
+            .with_writer(|| LogBuffer)
+            .try_init();
+    });
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db.clone();

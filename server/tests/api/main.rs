@@ -6,4 +6,5 @@ mod auth;
 mod cli;
 mod database;
 mod helpers;
+mod salesforce_settings;
 mod security;

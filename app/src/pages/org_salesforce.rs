@@ -1,0 +1,95 @@
+//! `/o/:org/settings/integrations/salesforce`: the organization's Salesforce OAuth app.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
+use crate::components::layout::Layout;
+use crate::components::outcome::{FormError, guarded};
+use crate::components::settings_form::{CopyField, EffectiveSummary, SettingsFields, StepUpPrompt};
+
+#[component]
+pub fn OrgSalesforcePage() -> impl IntoView {
+    let params = use_params_map();
+    let save = ServerAction::<SaveOrgSalesforce>::new();
+    let page = Resource::new(
+        move || (params.read().get("org").unwrap_or_default(), save.version().get()),
+        |(org, _)| get_org_salesforce(org),
+    );
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    guarded(page, move |data| {
+        let org = data.page.context.org_slug.clone();
+        let back_to = format!("/o/{org}/settings/integrations/salesforce");
+        let features_on = data.page.features_on;
+        let settings = data.page.settings.clone();
+        let version = format!(
+            "Settings version {}{}",
+            settings.version,
+            settings.updated.clone().map(|u| format!(", last saved {u}")).unwrap_or_default()
+        );
+        let groups = data
+            .groups
+            .iter()
+            .map(|g| {
+                view! {
+                    <tr>
+                        <td>
+                            <a href=format!("/o/{}/groups/{}/settings", org, g.group.id)>{g.group.name.clone()}</a>
+                        </td>
+                        <td>{if g.override_enabled { "on" } else { "off" }}</td>
+                        <td><EffectiveSummary effective=g.members_get.clone() /></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let callbacks = data.callback_urls.iter().map(|url| view! { <CopyField value=url.clone() /> }).collect_view();
+        let fix_features = format!("sofie admin features {org} --integrations on --salesforce on");
+        let form_org = org.clone();
+        view! {
+            <Title text=format!("Salesforce — {}", data.page.context.org_name) />
+            <Layout viewer=data.page.context.viewer.clone() org=Some(data.page.context.clone())>
+                <p class="crumbs">
+                    <a href=format!("/o/{org}/settings/integrations")>"Organization Settings › Integrations"</a>
+                    " › Salesforce"
+                </p>
+                <h1>"Salesforce"</h1>
+                {data.page.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                {(!features_on).then(|| view! {
+                    <p class="form-error">
+                        "The Integrations feature and the Salesforce integration feature must both be on before anything here can be saved. "
+                        "Ask your Sofie operator: " <code>{fix_features}</code>
+                    </p>
+                })}
+                {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to /> })}
+                <ActionForm action=save attr:class="settings">
+                    <FormError error />
+                    <input type="hidden" name="org" value=form_org />
+                    <SettingsFields settings org=true disabled=!features_on />
+                </ActionForm>
+                {(!data.default_app_available).then(|| view! {
+                    <p class="hint">"The Sofie operator has not configured a default app, so use your organization's own."</p>
+                })}
+                <p class="hint">{version}</p>
+                <section>
+                    <h2>"In Salesforce"</h2>
+                    <p>"Add each callback URL to your Salesforce app (one per Sofie domain you use):"</p>
+                    {callbacks}
+                    <p>"OAuth scopes to add: " <code>{data.scopes.clone()}</code></p>
+                    <p>
+                        "PKCE: Sofie always sends a code challenge (S256) and its verifier, so turn on "
+                        <em>"Require Proof Key for Code Exchange (PKCE)"</em> " in Salesforce."
+                    </p>
+                </section>
+                <section>
+                    <h2>"What each group's members get"</h2>
+                    <table class="groups">
+                        <thead><tr><th>"Group"</th><th>"Override"</th><th>"Members connect with"</th></tr></thead>
+                        <tbody>{groups}
+                        </tbody>
+                    </table>
+                </section>
+            </Layout>
+        }
+    })
+}

@@ -1,0 +1,158 @@
+//! Which Salesforce app applies to a person, and why. An enabled group override wins over the
+//! organization's app; the organization's app is its own or Sofie's default; several enabled
+//! overrides mean the person chooses when connecting.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::input::AppSource;
+use super::{DefaultApp, PROVIDER, SCOPES};
+use crate::access::Actor;
+use crate::entities::{group, integration_setting, organization};
+use crate::error::DomainResult;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppOrigin {
+    Organization,
+    SofieDefault,
+    Group { id: i64, name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EffectiveApp {
+    pub origin: AppOrigin,
+    pub client_id: String,
+    pub login_host: String,
+    pub scopes: Vec<String>,
+    /// The settings row and version a connection made now would record.
+    pub settings_id: Option<i64>,
+    pub settings_version: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effective {
+    /// Nobody can connect; the reason says what an admin has to do.
+    Unavailable(String),
+    Ready { app: EffectiveApp, why: String },
+    /// Several group overrides apply; the person picks one when connecting.
+    Choose { apps: Vec<EffectiveApp>, why: String },
+}
+
+const PRODUCTION: &str = "https://login.salesforce.com";
+
+fn scopes() -> Vec<String> {
+    SCOPES.iter().map(|s| s.to_string()).collect()
+}
+
+fn row_app(row: &integration_setting::Model, origin: AppOrigin) -> Option<EffectiveApp> {
+    Some(EffectiveApp {
+        origin,
+        client_id: row.client_id.clone()?,
+        login_host: row.auth_base_url.clone().unwrap_or_else(|| PRODUCTION.into()),
+        scopes: scopes(),
+        settings_id: Some(row.id),
+        settings_version: row.version,
+    })
+}
+
+async fn rows(db: &DatabaseConnection, org_id: i64) -> DomainResult<Vec<integration_setting::Model>> {
+    Ok(integration_setting::Entity::find()
+        .filter(integration_setting::Column::OrgId.eq(org_id))
+        .filter(integration_setting::Column::Provider.eq(PROVIDER))
+        .all(db)
+        .await?)
+}
+
+/// The organization-level answer, for people with no applicable group override.
+fn org_level(org: &organization::Model, rows: &[integration_setting::Model], default_app: Option<&DefaultApp>) -> Effective {
+    if !(org.integrations_enabled && org.salesforce_enabled) {
+        return Effective::Unavailable(
+            "The Integrations and Salesforce integration features are off for this organization; the Sofie operator turns them on.".into(),
+        );
+    }
+    let Some(row) = rows.iter().find(|r| r.group_id.is_none() && r.enabled) else {
+        return Effective::Unavailable("An organization admin has not enabled Salesforce yet.".into());
+    };
+    match AppSource::parse(&row.app_source) {
+        Ok(AppSource::Default) => match default_app {
+            Some(app) => Effective::Ready {
+                app: EffectiveApp {
+                    origin: AppOrigin::SofieDefault,
+                    client_id: app.client_id.clone(),
+                    login_host: row.auth_base_url.clone().unwrap_or_else(|| app.login_host.as_str().to_string()),
+                    scopes: scopes(),
+                    settings_id: Some(row.id),
+                    settings_version: row.version,
+                },
+                why: "Your organization uses Sofie's default Salesforce app.".into(),
+            },
+            None => Effective::Unavailable(
+                "Your organization chose Sofie's default app, but the operator has not configured it.".into(),
+            ),
+        },
+        _ => match row_app(row, AppOrigin::Organization) {
+            Some(app) => Effective::Ready { app, why: "Your organization uses its own Salesforce app.".into() },
+            None => Effective::Unavailable("The organization's Salesforce app has no Client ID yet.".into()),
+        },
+    }
+}
+
+/// What applies to `actor` in their organization.
+pub async fn effective_for(db: &DatabaseConnection, actor: &Actor, default_app: Option<&DefaultApp>) -> DomainResult<Effective> {
+    let rows = rows(db, actor.org.id).await?;
+    let base = org_level(&actor.org, &rows, default_app);
+    if matches!(base, Effective::Unavailable(_)) && !(actor.org.integrations_enabled && actor.org.salesforce_enabled) {
+        return Ok(base);
+    }
+    let overrides: Vec<EffectiveApp> = actor
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let row = rows.iter().find(|r| r.group_id == Some(g.group.id) && r.enabled)?;
+            row_app(row, AppOrigin::Group { id: g.group.id, name: g.group.name.clone() })
+        })
+        .collect();
+    Ok(match overrides.len() {
+        0 => base,
+        1 => {
+            let app = overrides.into_iter().next().expect("one override");
+            let AppOrigin::Group { name, .. } = &app.origin else { unreachable!("overrides come from groups") };
+            let why = format!("Your group {name} uses its own Salesforce app.");
+            Effective::Ready { app, why }
+        }
+        n => Effective::Choose {
+            apps: overrides,
+            why: format!("{n} of your groups use their own Salesforce app; you choose one when you connect."),
+        },
+    })
+}
+
+/// What members of each group get, for the organization page.
+pub struct GroupOutcome {
+    pub group: group::Model,
+    pub outcome: Effective,
+}
+
+pub async fn group_outcomes(
+    db: &DatabaseConnection,
+    org: &organization::Model,
+    groups: Vec<group::Model>,
+    default_app: Option<&DefaultApp>,
+) -> DomainResult<Vec<GroupOutcome>> {
+    let rows = rows(db, org.id).await?;
+    let base = org_level(org, &rows, default_app);
+    Ok(groups
+        .into_iter()
+        .map(|group| {
+            let own = rows
+                .iter()
+                .find(|r| r.group_id == Some(group.id) && r.enabled)
+                .filter(|_| org.integrations_enabled && org.salesforce_enabled)
+                .and_then(|row| row_app(row, AppOrigin::Group { id: group.id, name: group.name.clone() }));
+            let outcome = match own {
+                Some(app) => Effective::Ready { app, why: "The group's override applies.".into() },
+                None => base.clone(),
+            };
+            GroupOutcome { group, outcome }
+        })
+        .collect())
+}
