@@ -1,6 +1,8 @@
 //! Sofie's web UI: pages, components and the server functions behind them. Built twice: with
 //! `ssr` into the server, with `hydrate` into the browser's wasm.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

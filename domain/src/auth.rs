@@ -47,8 +47,14 @@ impl SignIn {
         password: &SecretString,
         client_ip: Option<&str>,
     ) -> DomainResult<user::Model> {
-        self.check(db, email, password, client_ip, (AuditAction::LoginSuccess, AuditAction::LoginFail))
-            .await
+        self.check(
+            db,
+            email,
+            password,
+            client_ip,
+            (AuditAction::LoginSuccess, AuditAction::LoginFail),
+        )
+        .await
     }
 
     /// Step-up: the signed-in person re-enters their password. Failures count against the same
@@ -60,9 +66,15 @@ impl SignIn {
         password: &SecretString,
         client_ip: Option<&str>,
     ) -> DomainResult<()> {
-        self.check(db, &user.email, password, client_ip, (AuditAction::StepUp, AuditAction::StepUpFail))
-            .await
-            .map(|_| ())
+        self.check(
+            db,
+            &user.email,
+            password,
+            client_ip,
+            (AuditAction::StepUp, AuditAction::StepUpFail),
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn check(

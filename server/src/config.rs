@@ -65,7 +65,12 @@ pub struct Settings {
     pub salesforce_client_id: Option<String>,
 
     /// Sofie's default Salesforce app: its Client Secret, if it has one.
-    #[arg(long, env = "SOFIE_SALESFORCE_CLIENT_SECRET", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "SOFIE_SALESFORCE_CLIENT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
     pub salesforce_client_secret: Option<SecretString>,
 
     /// Sofie's default Salesforce app: its login host.
@@ -79,7 +84,12 @@ pub struct Settings {
 
     /// Extra Salesforce origins allowed for development only, e.g. the simulator's
     /// `http://127.0.0.1:PORT`, comma-separated. Never set this in production.
-    #[arg(long, env = "SOFIE_SALESFORCE_DEV_ORIGINS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "SOFIE_SALESFORCE_DEV_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub salesforce_dev_origins: Vec<String>,
 }
 
@@ -170,13 +180,21 @@ impl Settings {
 
     /// Sofie's default Salesforce app, when the operator configured one.
     pub fn default_app(&self, policy: &HostPolicy) -> Result<Option<DefaultApp>, ConfigError> {
-        let Some(client_id) = self.salesforce_client_id.clone().filter(|c| !c.trim().is_empty()) else {
+        let Some(client_id) = self
+            .salesforce_client_id
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+        else {
             return Ok(None);
         };
         let login_host = LoginHost::parse(&self.salesforce_auth_base_url, policy)
             .map_err(|e| ConfigError::Salesforce("SOFIE_SALESFORCE_AUTH_BASE_URL", e))?
             .host;
-        Ok(Some(DefaultApp { client_id, client_secret: self.salesforce_client_secret.clone(), login_host }))
+        Ok(Some(DefaultApp {
+            client_id,
+            client_secret: self.salesforce_client_secret.clone(),
+            login_host,
+        }))
     }
 
     /// Ensures the SQLite file's folder exists, as `mode=rwc` creates the file but not its folder.

@@ -8,7 +8,9 @@ use crate::error::AppError;
 
 /// Checkbox fields arrive only when ticked.
 fn ticked(field: &Option<String>) -> bool {
-    field.as_deref().is_some_and(|v| !v.is_empty() && v != "off")
+    field
+        .as_deref()
+        .is_some_and(|v| !v.is_empty() && v != "off")
 }
 
 #[server(endpoint = "salesforce/org-settings")]
@@ -20,10 +22,21 @@ pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppErr
         let context = super::context::server::org_context(&services, &actor).await?;
         let groups = domain::access::administered_groups(&services.db, &actor).await?;
         let mut summaries = Vec::new();
-        for outcome in settings::group_outcomes(&services.db, &actor.org, groups, services.default_app.as_ref()).await? {
-            let own = settings::load(&services.db, actor.org.id, Scope::Group(outcome.group.id)).await?;
+        for outcome in settings::group_outcomes(
+            &services.db,
+            &actor.org,
+            groups,
+            services.default_app.as_ref(),
+        )
+        .await?
+        {
+            let own =
+                settings::load(&services.db, actor.org.id, Scope::Group(outcome.group.id)).await?;
             summaries.push(GroupSummary {
-                group: super::context::GroupLink { id: outcome.group.id, name: outcome.group.name },
+                group: super::context::GroupLink {
+                    id: outcome.group.id,
+                    name: outcome.group.name,
+                },
                 override_enabled: own.enabled,
                 members_get: super::settings_ssr::effective_view(outcome.outcome),
             });
@@ -55,8 +68,12 @@ pub async fn get_group_override(org: String, group_id: i64) -> Result<GroupOverr
             .collect();
         let org_default = org_default(&services, &actor).await?;
         Ok(GroupOverridePage {
-            page: settings_page(&services, &session, &actor, context, Scope::Group(group.id)).await?,
-            group: super::context::GroupLink { id: group.id, name: group.name },
+            page: settings_page(&services, &session, &actor, context, Scope::Group(group.id))
+                .await?,
+            group: super::context::GroupLink {
+                id: group.id,
+                name: group.name,
+            },
             members,
             org_default: super::settings_ssr::effective_view(org_default),
         })
@@ -79,8 +96,22 @@ pub async fn save_org_salesforce(
     use super::ssr::*;
     let result = async {
         let (services, session, actor) = admin_actor(&org, None).await?;
-        let form = RawForm { enabled: ticked(&enabled), app_source, client_id, client_secret, clear_secret: ticked(&clear_secret), auth_base_url };
-        save(&services, &session, &actor, domain::salesforce_settings::Scope::Org, form).await
+        let form = RawForm {
+            enabled: ticked(&enabled),
+            app_source,
+            client_id,
+            client_secret,
+            clear_secret: ticked(&clear_secret),
+            auth_base_url,
+        };
+        save(
+            &services,
+            &session,
+            &actor,
+            domain::salesforce_settings::Scope::Org,
+            form,
+        )
+        .await
     }
     .await;
     fail(result)
@@ -109,7 +140,14 @@ pub async fn save_group_override(
             clear_secret: ticked(&clear_secret),
             auth_base_url,
         };
-        save(&services, &session, &actor, domain::salesforce_settings::Scope::Group(group_id), form).await
+        save(
+            &services,
+            &session,
+            &actor,
+            domain::salesforce_settings::Scope::Group(group_id),
+            form,
+        )
+        .await
     }
     .await;
     fail(result)
@@ -126,15 +164,30 @@ pub async fn step_up(org: String, password: String) -> Result<Option<SaveResult>
         let user = signed_in_user(&services, &session).await?;
         let actor = domain::access::actor_in(&services.db, user, &org).await?;
         let ip = client_ip().await;
-        match services.sign_in.step_up(&services.db, &actor.user, &secrecy::SecretString::from(password), ip.as_deref()).await {
+        match services
+            .sign_in
+            .step_up(
+                &services.db,
+                &actor.user,
+                &secrecy::SecretString::from(password),
+                ip.as_deref(),
+            )
+            .await
+        {
             Err(domain::DomainError::InvalidCredentials) => {
-                return Err(AppError::Validation { field: "password".into(), message: "That password is not correct.".into() });
+                return Err(AppError::Validation {
+                    field: "password".into(),
+                    message: "That password is not correct.".into(),
+                });
             }
             other => other?,
         }
         session.cycle_id().await.map_err(session_error)?;
         session
-            .insert(STEPPED_UP_AT_KEY, time::OffsetDateTime::now_utc().unix_timestamp())
+            .insert(
+                STEPPED_UP_AT_KEY,
+                time::OffsetDateTime::now_utc().unix_timestamp(),
+            )
             .await
             .map_err(session_error)?;
         match complete_pending(&services, &session, &actor).await? {
@@ -161,7 +214,11 @@ pub async fn cancel_step_up(org: String, back_to: String) -> Result<(), AppError
         super::settings_ssr::cancel_pending(&session).await?;
         // Only back to a page of this organization: never an open redirect.
         let prefix = format!("/o/{}/", actor.org.slug);
-        see_other(if back_to.starts_with(&prefix) && !back_to.contains("//") { &back_to } else { "/" });
+        see_other(if back_to.starts_with(&prefix) && !back_to.contains("//") {
+            &back_to
+        } else {
+            "/"
+        });
         Ok(())
     }
     .await;
@@ -170,14 +227,20 @@ pub async fn cancel_step_up(org: String, back_to: String) -> Result<(), AppError
 
 /// The Salesforce app that applies to the viewer, and why.
 #[server(endpoint = "salesforce/mine")]
-pub async fn get_my_salesforce(org: String) -> Result<(super::context::OrgContext, EffectiveView), AppError> {
+pub async fn get_my_salesforce(
+    org: String,
+) -> Result<(super::context::OrgContext, EffectiveView), AppError> {
     use super::ssr::*;
     let result = async {
         let services = services()?;
         let user = signed_in_user(&services, &session().await?).await?;
         let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        let effective =
-            domain::salesforce_settings::effective_for(&services.db, &actor, services.default_app.as_ref()).await?;
+        let effective = domain::salesforce_settings::effective_for(
+            &services.db,
+            &actor,
+            services.default_app.as_ref(),
+        )
+        .await?;
         let context = super::context::server::org_context(&services, &actor).await?;
         Ok((context, super::settings_ssr::effective_view(effective)))
     }
@@ -189,7 +252,14 @@ pub async fn get_my_salesforce(org: String) -> Result<(super::context::OrgContex
 async fn admin_actor(
     org: &str,
     group_id: Option<i64>,
-) -> Result<(super::ssr::Services, tower_sessions::Session, domain::access::Actor), AppError> {
+) -> Result<
+    (
+        super::ssr::Services,
+        tower_sessions::Session,
+        domain::access::Actor,
+    ),
+    AppError,
+> {
     use super::ssr::*;
     let services = services()?;
     let session = session().await?;
@@ -200,13 +270,19 @@ async fn admin_actor(
         Some(id) => {
             let group = domain::access::group_for_admin(&services.db, &actor, id).await;
             match group {
-                Err(domain::DomainError::NotFound(what)) => return Err(domain::DomainError::NotFound(what).into()),
+                Err(domain::DomainError::NotFound(what)) => {
+                    return Err(domain::DomainError::NotFound(what).into());
+                }
                 other => other.is_ok(),
             }
         }
     };
     if !allowed {
-        let what = if group_id.is_some() { "group settings" } else { "organization settings" };
+        let what = if group_id.is_some() {
+            "group settings"
+        } else {
+            "organization settings"
+        };
         super::context::server::audit_denied(&services, &actor, what).await?;
         return Err(AppError::Forbidden);
     }
@@ -224,7 +300,9 @@ async fn settings_page(
     use super::settings_ssr::*;
     Ok(SettingsPage {
         context,
-        settings: view_of(domain::salesforce_settings::load(&services.db, actor.org.id, scope).await?),
+        settings: view_of(
+            domain::salesforce_settings::load(&services.db, actor.org.id, scope).await?,
+        ),
         features_on: actor.org.integrations_enabled && actor.org.salesforce_enabled,
         step_up_pending: pending_for(session, &actor.org.slug, scope).await?,
         notice: take_notice(session).await?,
@@ -238,5 +316,10 @@ async fn org_default(
 ) -> Result<domain::salesforce_settings::Effective, AppError> {
     let mut members = actor.clone();
     members.groups.clear();
-    Ok(domain::salesforce_settings::effective_for(&services.db, &members, services.default_app.as_ref()).await?)
+    Ok(domain::salesforce_settings::effective_for(
+        &services.db,
+        &members,
+        services.default_app.as_ref(),
+    )
+    .await?)
 }

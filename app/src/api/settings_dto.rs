@@ -78,7 +78,10 @@ pub struct GroupOverridePage {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SaveResult {
-    Saved { version: i32, note: Option<String> },
+    Saved {
+        version: i32,
+        note: Option<String>,
+    },
     /// Nothing was saved yet; the page asks for the password, then completes the same save.
     StepUpRequired,
 }

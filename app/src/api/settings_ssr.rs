@@ -4,8 +4,8 @@
 
 use domain::access::Actor;
 use domain::salesforce_settings::{
-    self as settings, AppOrigin, AppSource, AuthBaseUrl, ClientId, Effective, SaveOutcome, SavedSettings, Scope,
-    SecretChange, SettingsInput,
+    self as settings, AppOrigin, AppSource, AuthBaseUrl, ClientId, Effective, SaveOutcome,
+    SavedSettings, Scope, SecretChange, SettingsInput,
 };
 use domain::vault::Aad;
 use secrecy::SecretString;
@@ -74,7 +74,10 @@ pub async fn save(
     form: RawForm,
 ) -> Result<SaveResult, AppError> {
     let input = parse(services, &form, scope)?;
-    let stepped_up_at: Option<i64> = session.get(STEPPED_UP_AT_KEY).await.map_err(session_error)?;
+    let stepped_up_at: Option<i64> = session
+        .get(STEPPED_UP_AT_KEY)
+        .await
+        .map_err(session_error)?;
     let outcome = settings::save(
         &services.db,
         &services.vault,
@@ -88,19 +91,33 @@ pub async fn save(
     .await?;
     let result = match outcome {
         SaveOutcome::Saved { version, note } => {
-            let notice = format!("Saved (settings version {version}). {}", note.clone().unwrap_or_default());
-            session.insert(NOTICE_KEY, notice.trim()).await.map_err(session_error)?;
+            let notice = format!(
+                "Saved (settings version {version}). {}",
+                note.clone().unwrap_or_default()
+            );
+            session
+                .insert(NOTICE_KEY, notice.trim())
+                .await
+                .map_err(session_error)?;
             SaveResult::Saved { version, note }
         }
         SaveOutcome::StepUpRequired => {
             let mut parked = form;
             if !parked.client_secret.is_empty() {
-                parked.client_secret = services
-                    .vault
-                    .seal(&SecretString::from(parked.client_secret.clone()), &pending_aad(actor.user.id));
+                parked.client_secret = services.vault.seal(
+                    &SecretString::from(parked.client_secret.clone()),
+                    &pending_aad(actor.user.id),
+                );
             }
-            let pending = PendingSave { org_slug: actor.org.slug.clone(), group_id: scope_group(scope), form: parked };
-            session.insert(PENDING_KEY, pending).await.map_err(session_error)?;
+            let pending = PendingSave {
+                org_slug: actor.org.slug.clone(),
+                group_id: scope_group(scope),
+                form: parked,
+            };
+            session
+                .insert(PENDING_KEY, pending)
+                .await
+                .map_err(session_error)?;
             SaveResult::StepUpRequired
         }
     };
@@ -116,13 +133,20 @@ fn scope_group(scope: Scope) -> Option<i64> {
 }
 
 /// Whether a parked save for this page is waiting.
-pub async fn pending_for(session: &Session, org_slug: &str, scope: Scope) -> Result<bool, AppError> {
+pub async fn pending_for(
+    session: &Session,
+    org_slug: &str,
+    scope: Scope,
+) -> Result<bool, AppError> {
     let pending: Option<PendingSave> = session.get(PENDING_KEY).await.map_err(session_error)?;
     Ok(pending.is_some_and(|p| p.org_slug == org_slug && p.group_id == scope_group(scope)))
 }
 
 pub async fn cancel_pending(session: &Session) -> Result<(), AppError> {
-    session.remove::<PendingSave>(PENDING_KEY).await.map_err(session_error)?;
+    session
+        .remove::<PendingSave>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
     Ok(())
 }
 
@@ -133,7 +157,11 @@ pub async fn complete_pending(
     session: &Session,
     actor: &Actor,
 ) -> Result<Option<(Scope, SaveResult)>, AppError> {
-    let Some(pending) = session.remove::<PendingSave>(PENDING_KEY).await.map_err(session_error)? else {
+    let Some(pending) = session
+        .remove::<PendingSave>(PENDING_KEY)
+        .await
+        .map_err(session_error)?
+    else {
         return Ok(None);
     };
     if pending.org_slug != actor.org.slug {
@@ -148,7 +176,10 @@ pub async fn complete_pending(
         let secret = services
             .vault
             .open(&form.client_secret, &pending_aad(actor.user.id))
-            .map_err(|_| AppError::Validation { field: "client_secret".into(), message: "The parked change expired; enter it again.".into() })?;
+            .map_err(|_| AppError::Validation {
+                field: "client_secret".into(),
+                message: "The parked change expired; enter it again.".into(),
+            })?;
         form.client_secret = secrecy::ExposeSecret::expose_secret(&secret).to_string();
     }
     let result = save(services, session, actor, scope, form).await?;
@@ -156,7 +187,10 @@ pub async fn complete_pending(
 }
 
 pub async fn take_notice(session: &Session) -> Result<Option<String>, AppError> {
-    session.remove::<String>(NOTICE_KEY).await.map_err(session_error)
+    session
+        .remove::<String>(NOTICE_KEY)
+        .await
+        .map_err(session_error)
 }
 
 fn when(at: time::OffsetDateTime) -> String {
@@ -172,14 +206,22 @@ pub fn view_of(saved: SavedSettings) -> SettingsView {
     });
     SettingsView {
         enabled: saved.enabled,
-        app_source: saved.app_source.unwrap_or(AppSource::Organization).as_str().into(),
+        app_source: saved
+            .app_source
+            .unwrap_or(AppSource::Organization)
+            .as_str()
+            .into(),
         client_id: saved.client_id.unwrap_or_default(),
         secret,
         auth_base_url: saved.auth_base_url.unwrap_or_default(),
         version: saved.version,
-        updated: saved
-            .updated_at
-            .map(|at| format!("{} by {}", when(at), saved.updated_by.unwrap_or_else(|| "someone".into()))),
+        updated: saved.updated_at.map(|at| {
+            format!(
+                "{} by {}",
+                when(at),
+                saved.updated_by.unwrap_or_else(|| "someone".into())
+            )
+        }),
     }
 }
 
@@ -195,10 +237,20 @@ pub fn effective_view(effective: Effective) -> EffectiveView {
         scopes: app.scopes.join(" "),
     };
     match effective {
-        Effective::Unavailable(why) => EffectiveView { available: false, why, apps: vec![] },
-        Effective::Ready { app, why } => EffectiveView { available: true, why, apps: vec![app_view(app)] },
-        Effective::Choose { apps, why } => {
-            EffectiveView { available: true, why, apps: apps.into_iter().map(app_view).collect() }
-        }
+        Effective::Unavailable(why) => EffectiveView {
+            available: false,
+            why,
+            apps: vec![],
+        },
+        Effective::Ready { app, why } => EffectiveView {
+            available: true,
+            why,
+            apps: vec![app_view(app)],
+        },
+        Effective::Choose { apps, why } => EffectiveView {
+            available: true,
+            why,
+            apps: apps.into_iter().map(app_view).collect(),
+        },
     }
 }

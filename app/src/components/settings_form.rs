@@ -31,7 +31,10 @@ pub fn SettingsFields(settings: SettingsView, org: bool, disabled: bool) -> impl
             "A client secret is set (fingerprint {}), set {} by {}. Leave the field empty to keep it.",
             info.fingerprint, info.set_at, info.set_by
         ),
-        None => "No client secret is set. It is optional if your Salesforce app does not require one.".to_string(),
+        None => {
+            "No client secret is set. It is optional if your Salesforce app does not require one."
+                .to_string()
+        }
     };
     let has_secret = settings.secret.is_some();
     view! {
@@ -43,12 +46,20 @@ pub fn SettingsFields(settings: SettingsView, org: bool, disabled: bool) -> impl
             {source_choice}
             <label>
                 "Client ID (Consumer Key)"
-                <input type="text" name="client_id" value=settings.client_id autocomplete="off" spellcheck="false" />
+                // `prop:value` too: after a save in place, the fields show what was stored.
+                <input
+                    type="text"
+                    name="client_id"
+                    value=settings.client_id.clone()
+                    prop:value=settings.client_id
+                    autocomplete="off"
+                    spellcheck="false"
+                />
             </label>
             <label>
                 "Client Secret (Consumer Secret, optional)"
                 // Write-only: the stored secret is never sent back to the browser.
-                <input type="password" name="client_secret" value="" autocomplete="new-password" />
+                <input type="password" name="client_secret" value="" prop:value="" autocomplete="new-password" />
             </label>
             <p class="hint secret-state">{secret_state}</p>
             {has_secret.then(|| view! {
@@ -62,7 +73,8 @@ pub fn SettingsFields(settings: SettingsView, org: bool, disabled: bool) -> impl
                 <input
                     type="text"
                     name="auth_base_url"
-                    value=settings.auth_base_url
+                    value=settings.auth_base_url.clone()
+                    prop:value=settings.auth_base_url
                     placeholder="https://login.salesforce.com"
                     spellcheck="false"
                 />
@@ -76,11 +88,37 @@ pub fn SettingsFields(settings: SettingsView, org: bool, disabled: bool) -> impl
     }
 }
 
+/// The actions of the step-up prompt, owned by the page so that it reloads when they complete.
+#[derive(Clone, Copy)]
+pub struct StepUpActions {
+    pub step_up: ServerAction<StepUp>,
+    pub cancel: ServerAction<CancelStepUp>,
+}
+
+impl StepUpActions {
+    pub fn new() -> Self {
+        Self {
+            step_up: ServerAction::new(),
+            cancel: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever either action completes.
+    pub fn version(&self) -> usize {
+        self.step_up.version().get() + self.cancel.version().get()
+    }
+}
+
+impl Default for StepUpActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Shown while a save waits for the person's password.
 #[component]
-pub fn StepUpPrompt(org: String, back_to: String) -> impl IntoView {
-    let step_up = ServerAction::<StepUp>::new();
-    let cancel = ServerAction::<CancelStepUp>::new();
+pub fn StepUpPrompt(org: String, back_to: String, actions: StepUpActions) -> impl IntoView {
+    let StepUpActions { step_up, cancel } = actions;
     let error = Signal::derive(move || step_up.value().get().and_then(Result::err));
     let cancel_org = org.clone();
     view! {

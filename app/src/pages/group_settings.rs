@@ -8,17 +8,24 @@ use leptos_router::hooks::use_params_map;
 use crate::api::salesforce_settings::{SaveGroupOverride, get_group_override};
 use crate::components::layout::Layout;
 use crate::components::outcome::{FormError, guarded};
-use crate::components::settings_form::{EffectiveSummary, SettingsFields, StepUpPrompt};
+use crate::components::settings_form::{
+    EffectiveSummary, SettingsFields, StepUpActions, StepUpPrompt,
+};
 use crate::error::AppError;
 
 #[component]
 pub fn GroupSettingsPage() -> impl IntoView {
     let params = use_params_map();
+    let step_up = StepUpActions::new();
     let save = ServerAction::<SaveGroupOverride>::new();
     let page = Resource::new(
         move || {
             let params = params.read();
-            (params.get("org").unwrap_or_default(), params.get("group").unwrap_or_default(), save.version().get())
+            (
+                params.get("org").unwrap_or_default(),
+                params.get("group").unwrap_or_default(),
+                save.version().get() + step_up.version(),
+            )
         },
         |(org, group, _)| async move {
             // A group id that is not a number is a page that does not exist.
@@ -47,7 +54,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
                     {(!features_on).then(|| view! {
                         <p class="form-error">"The organization's Integrations or Salesforce feature is off, so nothing can be saved."</p>
                     })}
-                    {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to=back_to.clone() /> })}
+                    {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to=back_to.clone() actions=step_up /> })}
                     <ActionForm action=save attr:class="settings">
                         <FormError error />
                         <input type="hidden" name="org" value=org.clone() />

@@ -12,7 +12,10 @@ use crate::components::settings_form::EffectiveSummary;
 #[component]
 pub fn MyIntegrationsPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("org").unwrap_or_default(), get_my_salesforce);
+    let data = Resource::new(
+        move || params.read().get("org").unwrap_or_default(),
+        get_my_salesforce,
+    );
     guarded(data, |(context, effective)| {
         view! {
             <Title text=format!("My Integrations — {}", context.org_name) />

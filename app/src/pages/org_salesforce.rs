@@ -7,14 +7,22 @@ use leptos_router::hooks::use_params_map;
 use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
 use crate::components::layout::Layout;
 use crate::components::outcome::{FormError, guarded};
-use crate::components::settings_form::{CopyField, EffectiveSummary, SettingsFields, StepUpPrompt};
+use crate::components::settings_form::{
+    CopyField, EffectiveSummary, SettingsFields, StepUpActions, StepUpPrompt,
+};
 
 #[component]
 pub fn OrgSalesforcePage() -> impl IntoView {
     let params = use_params_map();
+    let step_up = StepUpActions::new();
     let save = ServerAction::<SaveOrgSalesforce>::new();
     let page = Resource::new(
-        move || (params.read().get("org").unwrap_or_default(), save.version().get()),
+        move || {
+            (
+                params.read().get("org").unwrap_or_default(),
+                save.version().get() + step_up.version(),
+            )
+        },
         |(org, _)| get_org_salesforce(org),
     );
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -26,7 +34,11 @@ pub fn OrgSalesforcePage() -> impl IntoView {
         let version = format!(
             "Settings version {}{}",
             settings.version,
-            settings.updated.clone().map(|u| format!(", last saved {u}")).unwrap_or_default()
+            settings
+                .updated
+                .clone()
+                .map(|u| format!(", last saved {u}"))
+                .unwrap_or_default()
         );
         let groups = data
             .groups
@@ -43,7 +55,11 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                 }
             })
             .collect_view();
-        let callbacks = data.callback_urls.iter().map(|url| view! { <CopyField value=url.clone() /> }).collect_view();
+        let callbacks = data
+            .callback_urls
+            .iter()
+            .map(|url| view! { <CopyField value=url.clone() /> })
+            .collect_view();
         let fix_features = format!("sofie admin features {org} --integrations on --salesforce on");
         let form_org = org.clone();
         view! {
@@ -61,7 +77,7 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                         "Ask your Sofie operator: " <code>{fix_features}</code>
                     </p>
                 })}
-                {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to /> })}
+                {data.page.step_up_pending.then(|| view! { <StepUpPrompt org=org.clone() back_to actions=step_up /> })}
                 <ActionForm action=save attr:class="settings">
                     <FormError error />
                     <input type="hidden" name="org" value=form_org />

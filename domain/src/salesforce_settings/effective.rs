@@ -32,9 +32,15 @@ pub struct EffectiveApp {
 pub enum Effective {
     /// Nobody can connect; the reason says what an admin has to do.
     Unavailable(String),
-    Ready { app: EffectiveApp, why: String },
+    Ready {
+        app: EffectiveApp,
+        why: String,
+    },
     /// Several group overrides apply; the person picks one when connecting.
-    Choose { apps: Vec<EffectiveApp>, why: String },
+    Choose {
+        apps: Vec<EffectiveApp>,
+        why: String,
+    },
 }
 
 const PRODUCTION: &str = "https://login.salesforce.com";
@@ -47,14 +53,20 @@ fn row_app(row: &integration_setting::Model, origin: AppOrigin) -> Option<Effect
     Some(EffectiveApp {
         origin,
         client_id: row.client_id.clone()?,
-        login_host: row.auth_base_url.clone().unwrap_or_else(|| PRODUCTION.into()),
+        login_host: row
+            .auth_base_url
+            .clone()
+            .unwrap_or_else(|| PRODUCTION.into()),
         scopes: scopes(),
         settings_id: Some(row.id),
         settings_version: row.version,
     })
 }
 
-async fn rows(db: &DatabaseConnection, org_id: i64) -> DomainResult<Vec<integration_setting::Model>> {
+async fn rows(
+    db: &DatabaseConnection,
+    org_id: i64,
+) -> DomainResult<Vec<integration_setting::Model>> {
     Ok(integration_setting::Entity::find()
         .filter(integration_setting::Column::OrgId.eq(org_id))
         .filter(integration_setting::Column::Provider.eq(PROVIDER))
@@ -63,14 +75,20 @@ async fn rows(db: &DatabaseConnection, org_id: i64) -> DomainResult<Vec<integrat
 }
 
 /// The organization-level answer, for people with no applicable group override.
-fn org_level(org: &organization::Model, rows: &[integration_setting::Model], default_app: Option<&DefaultApp>) -> Effective {
+fn org_level(
+    org: &organization::Model,
+    rows: &[integration_setting::Model],
+    default_app: Option<&DefaultApp>,
+) -> Effective {
     if !(org.integrations_enabled && org.salesforce_enabled) {
         return Effective::Unavailable(
             "The Integrations and Salesforce integration features are off for this organization; the Sofie operator turns them on.".into(),
         );
     }
     let Some(row) = rows.iter().find(|r| r.group_id.is_none() && r.enabled) else {
-        return Effective::Unavailable("An organization admin has not enabled Salesforce yet.".into());
+        return Effective::Unavailable(
+            "An organization admin has not enabled Salesforce yet.".into(),
+        );
     };
     match AppSource::parse(&row.app_source) {
         Ok(AppSource::Default) => match default_app {
@@ -97,31 +115,49 @@ fn org_level(org: &organization::Model, rows: &[integration_setting::Model], def
 }
 
 /// What applies to `actor` in their organization.
-pub async fn effective_for(db: &DatabaseConnection, actor: &Actor, default_app: Option<&DefaultApp>) -> DomainResult<Effective> {
+pub async fn effective_for(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    default_app: Option<&DefaultApp>,
+) -> DomainResult<Effective> {
     let rows = rows(db, actor.org.id).await?;
     let base = org_level(&actor.org, &rows, default_app);
-    if matches!(base, Effective::Unavailable(_)) && !(actor.org.integrations_enabled && actor.org.salesforce_enabled) {
+    if matches!(base, Effective::Unavailable(_))
+        && !(actor.org.integrations_enabled && actor.org.salesforce_enabled)
+    {
         return Ok(base);
     }
     let overrides: Vec<EffectiveApp> = actor
         .groups
         .iter()
         .filter_map(|g| {
-            let row = rows.iter().find(|r| r.group_id == Some(g.group.id) && r.enabled)?;
-            row_app(row, AppOrigin::Group { id: g.group.id, name: g.group.name.clone() })
+            let row = rows
+                .iter()
+                .find(|r| r.group_id == Some(g.group.id) && r.enabled)?;
+            row_app(
+                row,
+                AppOrigin::Group {
+                    id: g.group.id,
+                    name: g.group.name.clone(),
+                },
+            )
         })
         .collect();
     Ok(match overrides.len() {
         0 => base,
         1 => {
             let app = overrides.into_iter().next().expect("one override");
-            let AppOrigin::Group { name, .. } = &app.origin else { unreachable!("overrides come from groups") };
+            let AppOrigin::Group { name, .. } = &app.origin else {
+                unreachable!("overrides come from groups")
+            };
             let why = format!("Your group {name} uses its own Salesforce app.");
             Effective::Ready { app, why }
         }
         n => Effective::Choose {
             apps: overrides,
-            why: format!("{n} of your groups use their own Salesforce app; you choose one when you connect."),
+            why: format!(
+                "{n} of your groups use their own Salesforce app; you choose one when you connect."
+            ),
         },
     })
 }
@@ -147,9 +183,20 @@ pub async fn group_outcomes(
                 .iter()
                 .find(|r| r.group_id == Some(group.id) && r.enabled)
                 .filter(|_| org.integrations_enabled && org.salesforce_enabled)
-                .and_then(|row| row_app(row, AppOrigin::Group { id: group.id, name: group.name.clone() }));
+                .and_then(|row| {
+                    row_app(
+                        row,
+                        AppOrigin::Group {
+                            id: group.id,
+                            name: group.name.clone(),
+                        },
+                    )
+                });
             let outcome = match own {
-                Some(app) => Effective::Ready { app, why: "The group's override applies.".into() },
+                Some(app) => Effective::Ready {
+                    app,
+                    why: "The group's override applies.".into(),
+                },
                 None => base.clone(),
             };
             GroupOutcome { group, outcome }

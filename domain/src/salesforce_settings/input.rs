@@ -18,7 +18,10 @@ impl AppSource {
         match raw {
             "default" => Ok(Self::Default),
             "organization" => Ok(Self::Organization),
-            _ => Err(DomainError::validation("app_source", "choose Sofie's default app or your organization's own app")),
+            _ => Err(DomainError::validation(
+                "app_source",
+                "choose Sofie's default app or your organization's own app",
+            )),
         }
     }
 
@@ -72,9 +75,12 @@ impl SecretChange {
                 "Client Secret: either enter a new secret or clear it, not both",
             )),
             (false, true) => Ok(Self::Keep),
-            (false, false) if field.len() > 1024 || field.chars().any(char::is_control) => Err(
-                DomainError::validation("client_secret", "Client Secret: paste the Consumer Secret from Salesforce"),
-            ),
+            (false, false) if field.len() > 1024 || field.chars().any(char::is_control) => {
+                Err(DomainError::validation(
+                    "client_secret",
+                    "Client Secret: paste the Consumer Secret from Salesforce",
+                ))
+            }
             (false, false) => Ok(Self::Replace(SecretString::from(field.to_string()))),
         }
     }
@@ -105,7 +111,10 @@ impl AuthBaseUrl {
             return Ok(None);
         }
         match LoginHost::parse(value, policy) {
-            Ok(parsed) => Ok(Some(Self { host: parsed.host, normalised_from: parsed.normalised_from })),
+            Ok(parsed) => Ok(Some(Self {
+                host: parsed.host,
+                normalised_from: parsed.normalised_from,
+            })),
             Err(why) => Err(DomainError::validation(
                 "auth_base_url",
                 format!(
@@ -122,7 +131,10 @@ impl AuthBaseUrl {
             PastedKind::Lightning => "Lightning",
             PastedKind::Setup => "Setup",
         };
-        Some(format!("The pasted {kind} URL was changed to its My Domain login host {}.", self.host))
+        Some(format!(
+            "The pasted {kind} URL was changed to its My Domain login host {}.",
+            self.host
+        ))
     }
 }
 
@@ -145,26 +157,77 @@ mod tests {
     fn auth_base_urls() {
         let policy = HostPolicy::salesforce_only();
         let accepted = [
-            ("https://login.salesforce.com", "https://login.salesforce.com"),
+            (
+                "https://login.salesforce.com",
+                "https://login.salesforce.com",
+            ),
             ("https://test.salesforce.com", "https://test.salesforce.com"),
-            ("https://login.salesforce.com/", "https://login.salesforce.com"),
-            ("  https://test.salesforce.com  ", "https://test.salesforce.com"),
-            ("https://acme.my.salesforce.com", "https://acme.my.salesforce.com"),
-            ("https://ACME.my.salesforce.com", "https://acme.my.salesforce.com"),
-            ("https://acme--uat.sandbox.my.salesforce.com", "https://acme--uat.sandbox.my.salesforce.com"),
-            ("https://acme-dev-ed.develop.my.salesforce.com", "https://acme-dev-ed.develop.my.salesforce.com"),
-            ("https://acme.lightning.force.com/lightning/page/home", "https://acme.my.salesforce.com"),
-            ("https://acme.lightning.force.com", "https://acme.my.salesforce.com"),
-            ("https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home", "https://acme.my.salesforce.com"),
-            ("https://acme--uat.sandbox.lightning.force.com/lightning/o/Account/list", "https://acme--uat.sandbox.my.salesforce.com"),
+            (
+                "https://login.salesforce.com/",
+                "https://login.salesforce.com",
+            ),
+            (
+                "  https://test.salesforce.com  ",
+                "https://test.salesforce.com",
+            ),
+            (
+                "https://acme.my.salesforce.com",
+                "https://acme.my.salesforce.com",
+            ),
+            (
+                "https://ACME.my.salesforce.com",
+                "https://acme.my.salesforce.com",
+            ),
+            (
+                "https://acme--uat.sandbox.my.salesforce.com",
+                "https://acme--uat.sandbox.my.salesforce.com",
+            ),
+            (
+                "https://acme-dev-ed.develop.my.salesforce.com",
+                "https://acme-dev-ed.develop.my.salesforce.com",
+            ),
+            (
+                "https://acme.lightning.force.com/lightning/page/home",
+                "https://acme.my.salesforce.com",
+            ),
+            (
+                "https://acme.lightning.force.com",
+                "https://acme.my.salesforce.com",
+            ),
+            (
+                "https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home",
+                "https://acme.my.salesforce.com",
+            ),
+            (
+                "https://acme--uat.sandbox.lightning.force.com/lightning/o/Account/list",
+                "https://acme--uat.sandbox.my.salesforce.com",
+            ),
         ];
         for (input, want) in accepted {
-            let parsed = AuthBaseUrl::parse(input, &policy).unwrap_or_else(|e| panic!("{input}: {e}")).unwrap();
+            let parsed = AuthBaseUrl::parse(input, &policy)
+                .unwrap_or_else(|e| panic!("{input}: {e}"))
+                .unwrap();
             assert_eq!(parsed.host.as_str(), want, "{input}");
         }
-        assert!(AuthBaseUrl::parse("https://acme.lightning.force.com/x", &policy).unwrap().unwrap().normalisation_note().is_some());
-        assert!(AuthBaseUrl::parse("https://login.salesforce.com", &policy).unwrap().unwrap().normalisation_note().is_none());
-        assert_eq!(AuthBaseUrl::parse("", &policy).unwrap(), None, "empty means the default login host");
+        assert!(
+            AuthBaseUrl::parse("https://acme.lightning.force.com/x", &policy)
+                .unwrap()
+                .unwrap()
+                .normalisation_note()
+                .is_some()
+        );
+        assert!(
+            AuthBaseUrl::parse("https://login.salesforce.com", &policy)
+                .unwrap()
+                .unwrap()
+                .normalisation_note()
+                .is_none()
+        );
+        assert_eq!(
+            AuthBaseUrl::parse("", &policy).unwrap(),
+            None,
+            "empty means the default login host"
+        );
 
         let refused = [
             "http://login.salesforce.com",
@@ -192,24 +255,39 @@ mod tests {
         ];
         for input in refused {
             let err = AuthBaseUrl::parse(input, &policy).expect_err(input);
-            assert!(err.to_string().starts_with("auth_base_url: Auth Base URL"), "{input}: {err}");
+            assert!(
+                err.to_string().starts_with("auth_base_url: Auth Base URL"),
+                "{input}: {err}"
+            );
         }
         // Localhost only where the operator allowlisted it for development (the simulator).
         let dev = HostPolicy::with_dev_origins(["http://127.0.0.1:4010"]).unwrap();
-        assert!(AuthBaseUrl::parse("http://127.0.0.1:4010", &dev).unwrap().is_some());
+        assert!(
+            AuthBaseUrl::parse("http://127.0.0.1:4010", &dev)
+                .unwrap()
+                .is_some()
+        );
         assert!(AuthBaseUrl::parse("http://127.0.0.1:4011", &dev).is_err());
     }
 
     #[test]
     fn client_ids_and_secrets() {
         assert_eq!(ClientId::parse("  ").unwrap(), None);
-        assert_eq!(ClientId::parse(" 3MVG9abc.DEF_ghi ").unwrap().unwrap().as_str(), "3MVG9abc.DEF_ghi");
+        assert_eq!(
+            ClientId::parse(" 3MVG9abc.DEF_ghi ")
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "3MVG9abc.DEF_ghi"
+        );
         assert!(ClientId::parse("has space").is_err());
         assert!(ClientId::parse(&"x".repeat(256)).is_err());
         assert_eq!(SecretChange::parse("", false).unwrap(), SecretChange::Keep);
         assert_eq!(SecretChange::parse("", true).unwrap(), SecretChange::Clear);
         assert!(SecretChange::parse("s", true).is_err());
-        assert!(matches!(SecretChange::parse("  spaced secret ", false).unwrap(), SecretChange::Replace(s) if s.expose_secret() == "  spaced secret "));
+        assert!(
+            matches!(SecretChange::parse("  spaced secret ", false).unwrap(), SecretChange::Replace(s) if s.expose_secret() == "  spaced secret ")
+        );
         assert!(AppSource::parse("mine").is_err());
     }
 }

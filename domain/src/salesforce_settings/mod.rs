@@ -6,7 +6,9 @@ mod effective;
 mod input;
 mod store;
 
-pub use effective::{AppOrigin, Effective, EffectiveApp, GroupOutcome, effective_for, group_outcomes};
+pub use effective::{
+    AppOrigin, Effective, EffectiveApp, GroupOutcome, effective_for, group_outcomes,
+};
 pub use input::{AppSource, AuthBaseUrl, ClientId, SecretChange, SettingsInput};
 pub use store::{SaveOutcome, SavedSettings, Scope, load, save};
 

@@ -2,8 +2,8 @@
 //! sealed secret (bound to the row id) and the audit event land together or not at all.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -56,7 +56,10 @@ pub struct SavedSettings {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveOutcome {
-    Saved { version: i32, note: Option<String> },
+    Saved {
+        version: i32,
+        note: Option<String>,
+    },
     /// Nothing was saved: the person must re-enter their password first.
     StepUpRequired,
 }
@@ -80,10 +83,17 @@ async fn find_row(
 
 async fn display_name(db: &DatabaseConnection, id: Option<i64>) -> DomainResult<Option<String>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(user::Entity::find_by_id(id).one(db).await?.map(|u| u.display_name))
+    Ok(user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|u| u.display_name))
 }
 
-pub async fn load(db: &DatabaseConnection, org_id: i64, scope: Scope) -> DomainResult<SavedSettings> {
+pub async fn load(
+    db: &DatabaseConnection,
+    org_id: i64,
+    scope: Scope,
+) -> DomainResult<SavedSettings> {
     let Some(row) = find_row(db, org_id, scope).await? else {
         return Ok(SavedSettings::default());
     };
@@ -103,7 +113,12 @@ pub async fn load(db: &DatabaseConnection, org_id: i64, scope: Scope) -> DomainR
 }
 
 /// The form's own rules, before anything is compared with what is stored.
-fn check(org: &organization::Model, scope: Scope, input: &SettingsInput, default_app: Option<&DefaultApp>) -> DomainResult<()> {
+fn check(
+    org: &organization::Model,
+    scope: Scope,
+    input: &SettingsInput,
+    default_app: Option<&DefaultApp>,
+) -> DomainResult<()> {
     if !(org.integrations_enabled && org.salesforce_enabled) {
         return Err(DomainError::validation(
             "enabled",
@@ -118,8 +133,13 @@ fn check(org: &organization::Model, scope: Scope, input: &SettingsInput, default
             "app_source",
             "Sofie's default app is not configured by the operator; choose your organization's own app and enter its Client ID.",
         )),
-        (Scope::Org, AppSource::Organization) | (Scope::Group(_), _) if input.client_id.is_none() => {
-            Err(DomainError::validation("client_id", "Client ID: required to use your own Salesforce app."))
+        (Scope::Org, AppSource::Organization) | (Scope::Group(_), _)
+            if input.client_id.is_none() =>
+        {
+            Err(DomainError::validation(
+                "client_id",
+                "Client ID: required to use your own Salesforce app.",
+            ))
         }
         _ => Ok(()),
     }
@@ -132,8 +152,12 @@ fn needs_step_up(existing: Option<&integration_setting::Model>, input: &Settings
     }
     let Some(row) = existing else { return false };
     let new_client = input.client_id.as_ref().map(|c| c.as_str().to_string());
-    let new_host = input.auth_base_url.as_ref().map(|a| a.host.as_str().to_string());
-    (row.client_id.is_some() && row.client_id != new_client) || (row.auth_base_url.is_some() && row.auth_base_url != new_host)
+    let new_host = input
+        .auth_base_url
+        .as_ref()
+        .map(|a| a.host.as_str().to_string());
+    (row.client_id.is_some() && row.client_id != new_client)
+        || (row.auth_base_url.is_some() && row.auth_base_url != new_host)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -151,7 +175,9 @@ pub async fn save(
     let now = OffsetDateTime::now_utc();
     let txn = db.begin().await?;
     let existing = find_row(&txn, org.id, scope).await?;
-    if needs_step_up(existing.as_ref(), input) && !step_up_is_fresh(stepped_up_at, now.unix_timestamp()) {
+    if needs_step_up(existing.as_ref(), input)
+        && !step_up_is_fresh(stepped_up_at, now.unix_timestamp())
+    {
         return Ok(SaveOutcome::StepUpRequired);
     }
     let row = match existing.clone() {
@@ -177,7 +203,10 @@ pub async fn save(
     active.enabled = Set(input.enabled);
     active.app_source = Set(input.app_source.as_str().into());
     active.client_id = Set(input.client_id.as_ref().map(|c| c.as_str().to_string()));
-    active.auth_base_url = Set(input.auth_base_url.as_ref().map(|a| a.host.as_str().to_string()));
+    active.auth_base_url = Set(input
+        .auth_base_url
+        .as_ref()
+        .map(|a| a.host.as_str().to_string()));
     match &input.secret {
         SecretChange::Keep => {}
         SecretChange::Replace(secret) => {
@@ -216,7 +245,10 @@ pub async fn save(
     txn.commit().await?;
     Ok(SaveOutcome::Saved {
         version: after.version,
-        note: input.auth_base_url.as_ref().and_then(|a| a.normalisation_note()),
+        note: input
+            .auth_base_url
+            .as_ref()
+            .and_then(|a| a.normalisation_note()),
     })
 }
 
@@ -226,7 +258,8 @@ fn changed_fields(
     secret: &SecretChange,
 ) -> Vec<&'static str> {
     let mut fields = Vec::new();
-    let differs = |f: fn(&integration_setting::Model) -> String| before.is_none_or(|b| f(b) != f(after));
+    let differs =
+        |f: fn(&integration_setting::Model) -> String| before.is_none_or(|b| f(b) != f(after));
     if differs(|m| m.enabled.to_string()) {
         fields.push("enabled");
     }

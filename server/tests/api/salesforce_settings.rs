@@ -22,7 +22,14 @@ fn org_form<'a>(client_id: &'a str, secret: &'a str, auth: &'a str) -> Vec<(&'a 
 
 async fn signed_in(world: &World, email: &str) -> reqwest::Client {
     let client = browser();
-    assert_eq!(world.app.login_with(&client, email, PASSWORD).await.status(), 303);
+    assert_eq!(
+        world
+            .app
+            .login_with(&client, email, PASSWORD)
+            .await
+            .status(),
+        303
+    );
     client
 }
 
@@ -32,8 +39,15 @@ async fn page(world: &World, client: &reqwest::Client, path: &str) -> String {
     response.text().await.unwrap()
 }
 
-async fn save_org(world: &World, client: &reqwest::Client, form: &[(&str, &str)]) -> reqwest::Response {
-    world.app.post_form(client, "/api/salesforce/save-org", ORG_PAGE, form).await
+async fn save_org(
+    world: &World,
+    client: &reqwest::Client,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    world
+        .app
+        .post_form(client, "/api/salesforce/save-org", ORG_PAGE, form)
+        .await
 }
 
 async fn org_row(world: &World) -> integration_setting::Model {
@@ -51,85 +65,192 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
     let admin = signed_in(&w, "admin@acme.example").await;
 
     // A new app without a secret needs no step-up.
-    let saved = save_org(&w, &admin, &org_form("3MVG9first", "", "https://acme.my.salesforce.com")).await;
+    let saved = save_org(
+        &w,
+        &admin,
+        &org_form("3MVG9first", "", "https://acme.my.salesforce.com"),
+    )
+    .await;
     assert_eq!(saved.status(), 303);
     assert_eq!(location(&saved), ORG_PAGE);
     let body = page(&w, &admin, ORG_PAGE).await;
-    assert!(body.contains("Saved (settings version 1)") && body.contains(r#"value="3MVG9first""#), "{body}");
-    assert!(body.contains("http://127.0.0.1:") && body.contains("/api/integrations/callback/salesforce"));
+    assert!(
+        body.contains("Saved (settings version 1)") && body.contains(r#"value="3MVG9first""#),
+        "{body}"
+    );
+    assert!(
+        body.contains("http://127.0.0.1:")
+            && body.contains("/api/integrations/callback/salesforce")
+    );
     assert!(body.contains("api refresh_token offline_access") && body.contains("PKCE"));
 
     // A secret parks the save and asks for the password.
-    let parked = save_org(&w, &admin, &org_form("3MVG9first", SENTINEL, "https://acme.my.salesforce.com")).await;
+    let parked = save_org(
+        &w,
+        &admin,
+        &org_form("3MVG9first", SENTINEL, "https://acme.my.salesforce.com"),
+    )
+    .await;
     assert_eq!(parked.status(), 303);
     let body = page(&w, &admin, ORG_PAGE).await;
     assert!(body.contains("Confirm your password to save"), "{body}");
-    assert!(org_row(&w).await.client_secret.is_none(), "nothing saved before step-up");
+    assert!(
+        org_row(&w).await.client_secret.is_none(),
+        "nothing saved before step-up"
+    );
 
     // A wrong password is refused and audited.
-    let wrong = w.app.post_form(&admin, "/api/salesforce/step-up", ORG_PAGE, &[("org", "acme"), ("password", "not my password")]).await;
+    let wrong = w
+        .app
+        .post_form(
+            &admin,
+            "/api/salesforce/step-up",
+            ORG_PAGE,
+            &[("org", "acme"), ("password", "not my password")],
+        )
+        .await;
     assert!(location(&wrong).contains("__err"), "{}", location(&wrong));
     assert!(org_row(&w).await.client_secret.is_none());
 
     // The right password completes the same save, without the form being typed again.
-    let before = session_ids(&w).await;
-    let confirmed = w.app.post_form(&admin, "/api/salesforce/step-up", ORG_PAGE, &[("org", "acme"), ("password", PASSWORD)]).await;
+    let before = admin_session_ids(&w).await;
+    let confirmed = w
+        .app
+        .post_form(
+            &admin,
+            "/api/salesforce/step-up",
+            ORG_PAGE,
+            &[("org", "acme"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(confirmed.status(), 303);
     assert_eq!(location(&confirmed), ORG_PAGE);
-    assert!(confirmed.headers().get("set-cookie").is_some(), "the session id rotates at step-up");
-    assert!(session_ids(&w).await.iter().all(|id| !before.contains(id) || before.len() > 1), "rotated");
+    assert!(
+        confirmed.headers().get("set-cookie").is_some(),
+        "the session id rotates at step-up"
+    );
+    let after = admin_session_ids(&w).await;
+    assert_eq!((before.len(), after.len()), (1, 1));
+    assert_ne!(before, after, "the session id rotates at step-up");
     let row = org_row(&w).await;
     let sealed = row.client_secret.clone().unwrap();
-    assert!(sealed.starts_with("v1:") && !sealed.contains(SENTINEL), "sealed at rest");
+    assert!(
+        sealed.starts_with("v1:") && !sealed.contains(SENTINEL),
+        "sealed at rest"
+    );
     assert_eq!(row.version, 2);
     let body = page(&w, &admin, ORG_PAGE).await;
-    assert!(body.contains("A client secret is set (fingerprint"), "{body}");
+    assert!(
+        body.contains("A client secret is set (fingerprint"),
+        "{body}"
+    );
     assert!(!body.contains("Confirm your password to save"));
 
     // Within five minutes, changing the Client ID needs no new step-up.
-    let again = save_org(&w, &admin, &org_form("3MVG9second", "", "https://acme.my.salesforce.com")).await;
+    let again = save_org(
+        &w,
+        &admin,
+        &org_form("3MVG9second", "", "https://acme.my.salesforce.com"),
+    )
+    .await;
     assert_eq!(again.status(), 303);
     assert_eq!(org_row(&w).await.client_id.as_deref(), Some("3MVG9second"));
 
-    let actions: Vec<String> = audit_event::Entity::find().all(&w.app.db).await.unwrap().into_iter().map(|e| e.action).collect();
-    for wanted in ["authn_step_up_fail", "authn_step_up_success", "authz_admin_integration_settings"] {
-        assert!(actions.iter().any(|a| a == wanted), "{wanted} in {actions:?}");
+    let actions: Vec<String> = audit_event::Entity::find()
+        .all(&w.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for wanted in [
+        "authn_step_up_fail",
+        "authn_step_up_success",
+        "authz_admin_integration_settings",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == wanted),
+            "{wanted} in {actions:?}"
+        );
     }
     assert_no_sentinel(&w).await;
 }
 
-async fn session_ids(w: &World) -> Vec<String> {
-    session::Entity::find().all(&w.app.db).await.unwrap().into_iter().map(|s| s.id).collect()
+async fn admin_session_ids(w: &World) -> Vec<String> {
+    let admin = domain::accounts::find_user(
+        &w.app.db,
+        &domain::names::Email::parse("admin@acme.example").unwrap(),
+    )
+    .await
+    .unwrap();
+    session::Entity::find()
+        .filter(session::Column::UserId.eq(admin.id))
+        .all(&w.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
 }
 
 /// The secret appears in no table, no audit detail and no log line.
 async fn assert_no_sentinel(w: &World) {
     for row in session::Entity::find().all(&w.app.db).await.unwrap() {
-        assert!(!row.data.contains(SENTINEL), "session data holds the secret in clear");
+        assert!(
+            !row.data.contains(SENTINEL),
+            "session data holds the secret in clear"
+        );
     }
     for row in audit_event::Entity::find().all(&w.app.db).await.unwrap() {
         assert!(!row.details.contains(SENTINEL), "{row:?}");
     }
-    for row in integration_setting::Entity::find().all(&w.app.db).await.unwrap() {
+    for row in integration_setting::Entity::find()
+        .all(&w.app.db)
+        .await
+        .unwrap()
+    {
         assert!(!format!("{row:?}").contains(SENTINEL));
     }
-    assert!(!captured_logs().contains(SENTINEL), "a log line holds the secret");
+    assert!(
+        !captured_logs().contains(SENTINEL),
+        "a log line holds the secret"
+    );
 }
 
 #[tokio::test]
 async fn a_stale_step_up_does_not_count() {
     let w = world().await;
     let admin = signed_in(&w, "admin@acme.example").await;
-    save_org(&w, &admin, &org_form("3MVG9first", "", "https://login.salesforce.com")).await;
+    save_org(
+        &w,
+        &admin,
+        &org_form("3MVG9first", "", "https://login.salesforce.com"),
+    )
+    .await;
     // Step up, then age it past five minutes.
-    w.app.post_form(&admin, "/api/salesforce/step-up", ORG_PAGE, &[("org", "acme"), ("password", PASSWORD)]).await;
-    for row in session::Entity::find().filter(session::Column::UserId.is_not_null()).all(&w.app.db).await.unwrap() {
+    w.app
+        .post_form(
+            &admin,
+            "/api/salesforce/step-up",
+            ORG_PAGE,
+            &[("org", "acme"), ("password", PASSWORD)],
+        )
+        .await;
+    for row in session::Entity::find()
+        .filter(session::Column::UserId.is_not_null())
+        .all(&w.app.db)
+        .await
+        .unwrap()
+    {
         let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
         if data.get("stepped_up_at").is_some() {
-            data["stepped_up_at"] = serde_json::json!(time::OffsetDateTime::now_utc().unix_timestamp() - 6 * 60);
+            data["stepped_up_at"] =
+                serde_json::json!(time::OffsetDateTime::now_utc().unix_timestamp() - 6 * 60);
             let mut active: session::ActiveModel = row.into();
             active.data = sea_orm::ActiveValue::Set(data.to_string());
-            sea_orm::ActiveModelTrait::update(active, &w.app.db).await.unwrap();
+            sea_orm::ActiveModelTrait::update(active, &w.app.db)
+                .await
+                .unwrap();
         }
     }
     let json = admin
@@ -140,8 +261,15 @@ async fn a_stale_step_up_does_not_count() {
         .await
         .unwrap();
     assert_eq!(json.status(), 200);
-    assert_eq!(json.text().await.unwrap(), r#""StepUpRequired""#, "changing the Auth Base URL of a saved app");
-    assert_eq!(org_row(&w).await.auth_base_url.as_deref(), Some("https://login.salesforce.com"));
+    assert_eq!(
+        json.text().await.unwrap(),
+        r#""StepUpRequired""#,
+        "changing the Auth Base URL of a saved app"
+    );
+    assert_eq!(
+        org_row(&w).await.auth_base_url.as_deref(),
+        Some("https://login.salesforce.com")
+    );
 }
 
 #[tokio::test]
@@ -149,34 +277,85 @@ async fn bad_values_are_refused_with_the_reason() {
     let w = world().await;
     let admin = signed_in(&w, "admin@acme.example").await;
     let cases: [(Vec<(&str, &str)>, &str); 5] = [
-        (org_form("3MVG9x", "", "http://login.salesforce.com"), "must use https"),
-        (org_form("3MVG9x", "", "https://salesforce.com.evil.example"), "not a Salesforce domain"),
-        (org_form("", "", ""), "Client ID: required"),
-        (org_form("has space", "", ""), "Client ID: paste the Consumer Key"),
         (
-            vec![("org", "acme"), ("enabled", "on"), ("app_source", "default"), ("client_id", ""), ("client_secret", ""), ("auth_base_url", "")],
+            org_form("3MVG9x", "", "http://login.salesforce.com"),
+            "must use https",
+        ),
+        (
+            org_form("3MVG9x", "", "https://salesforce.com.evil.example"),
+            "not a Salesforce domain",
+        ),
+        (org_form("", "", ""), "Client ID: required"),
+        (
+            org_form("has space", "", ""),
+            "Client ID: paste the Consumer Key",
+        ),
+        (
+            vec![
+                ("org", "acme"),
+                ("enabled", "on"),
+                ("app_source", "default"),
+                ("client_id", ""),
+                ("client_secret", ""),
+                ("auth_base_url", ""),
+            ],
             "default app is not configured",
         ),
     ];
     for (form, expected) in cases {
-        let response = admin.post(w.app.url("/api/salesforce/save-org")).header("origin", &w.app.address).form(&form).send().await.unwrap();
+        let response = admin
+            .post(w.app.url("/api/salesforce/save-org"))
+            .header("origin", &w.app.address)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400, "{form:?}");
         let body = response.text().await.unwrap();
         assert!(body.contains(expected), "{form:?}: {body}");
     }
     // A pasted Lightning URL becomes the My Domain login host, and the page says so.
-    save_org(&w, &admin, &org_form("3MVG9x", "", "https://acme.lightning.force.com/lightning/page/home")).await;
-    assert_eq!(org_row(&w).await.auth_base_url.as_deref(), Some("https://acme.my.salesforce.com"));
+    save_org(
+        &w,
+        &admin,
+        &org_form(
+            "3MVG9x",
+            "",
+            "https://acme.lightning.force.com/lightning/page/home",
+        ),
+    )
+    .await;
+    assert_eq!(
+        org_row(&w).await.auth_base_url.as_deref(),
+        Some("https://acme.my.salesforce.com")
+    );
     let body = page(&w, &admin, ORG_PAGE).await;
     assert!(body.contains("The pasted Lightning URL was changed to its My Domain login host https://acme.my.salesforce.com"), "{body}");
 
     // With the features off nothing can be saved.
-    domain::accounts::set_features(&w.app.db, &w.acme, domain::accounts::FeatureChange { integrations: Some(false), salesforce: None })
+    domain::accounts::set_features(
+        &w.app.db,
+        &w.acme,
+        domain::accounts::FeatureChange {
+            integrations: Some(false),
+            salesforce: None,
+        },
+    )
+    .await
+    .unwrap();
+    let off = admin
+        .post(w.app.url("/api/salesforce/save-org"))
+        .header("origin", &w.app.address)
+        .form(&org_form("3MVG9y", "", ""))
+        .send()
         .await
         .unwrap();
-    let off = admin.post(w.app.url("/api/salesforce/save-org")).header("origin", &w.app.address).form(&org_form("3MVG9y", "", "")).send().await.unwrap();
     assert!(off.text().await.unwrap().contains("features are off"));
-    assert!(page(&w, &admin, ORG_PAGE).await.contains("must both be on before anything here can be saved"));
+    assert!(
+        page(&w, &admin, ORG_PAGE)
+            .await
+            .contains("must both be on before anything here can be saved")
+    );
 }
 
 #[tokio::test]
@@ -198,23 +377,82 @@ async fn who_may_open_and_save_which_settings() {
     ];
     for (email, path, want) in table {
         let client = signed_in(&w, email).await;
-        assert_eq!(w.app.get_with(&client, path).await.status(), want, "{email} opening {path}");
+        assert_eq!(
+            w.app.get_with(&client, path).await.status(),
+            want,
+            "{email} opening {path}"
+        );
     }
-    let json_save = |client: reqwest::Client, path: &'static str, form: Vec<(&'static str, String)>| {
-        let url = w.app.url(path);
-        let origin = w.app.address.clone();
-        async move { client.post(url).header("origin", origin).form(&form).send().await.unwrap().status().as_u16() }
-    };
+    let json_save =
+        |client: reqwest::Client, path: &'static str, form: Vec<(&'static str, String)>| {
+            let url = w.app.url(path);
+            let origin = w.app.address.clone();
+            async move {
+                client
+                    .post(url)
+                    .header("origin", origin)
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
     let mia = signed_in(&w, "mia@acme.example").await;
-    let org_fields = |org: &str| vec![("org", org.to_string()), ("enabled", "on".into()), ("app_source", "organization".into()), ("client_id", "x".into()), ("client_secret", String::new()), ("auth_base_url", String::new())];
-    assert_eq!(json_save(mia, "/api/salesforce/save-org", org_fields("acme")).await, 403);
+    let org_fields = |org: &str| {
+        vec![
+            ("org", org.to_string()),
+            ("enabled", "on".into()),
+            ("app_source", "organization".into()),
+            ("client_id", "x".into()),
+            ("client_secret", String::new()),
+            ("auth_base_url", String::new()),
+        ]
+    };
+    assert_eq!(
+        json_save(mia, "/api/salesforce/save-org", org_fields("acme")).await,
+        403
+    );
     let lead = signed_in(&w, "lead@acme.example").await;
-    let group_fields = |group: i64| vec![("org", "acme".to_string()), ("group_id", group.to_string()), ("enabled", "on".into()), ("client_id", "3MVG9group".into()), ("client_secret", String::new()), ("auth_base_url", String::new())];
-    assert_eq!(json_save(lead.clone(), "/api/salesforce/save-group", group_fields(w.support.id)).await, 403);
-    assert_eq!(json_save(lead, "/api/salesforce/save-group", group_fields(w.sales.id)).await, 200);
+    let group_fields = |group: i64| {
+        vec![
+            ("org", "acme".to_string()),
+            ("group_id", group.to_string()),
+            ("enabled", "on".into()),
+            ("client_id", "3MVG9group".into()),
+            ("client_secret", String::new()),
+            ("auth_base_url", String::new()),
+        ]
+    };
+    assert_eq!(
+        json_save(
+            lead.clone(),
+            "/api/salesforce/save-group",
+            group_fields(w.support.id)
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        json_save(lead, "/api/salesforce/save-group", group_fields(w.sales.id)).await,
+        200
+    );
     let boss = signed_in(&w, "boss@globex.example").await;
-    assert_eq!(json_save(boss.clone(), "/api/salesforce/save-group", group_fields(w.sales.id)).await, 404, "another organization's group");
-    assert_eq!(json_save(boss, "/api/salesforce/save-org", org_fields("acme")).await, 404);
+    assert_eq!(
+        json_save(
+            boss.clone(),
+            "/api/salesforce/save-group",
+            group_fields(w.sales.id)
+        )
+        .await,
+        404,
+        "another organization's group"
+    );
+    assert_eq!(
+        json_save(boss, "/api/salesforce/save-org", org_fields("acme")).await,
+        404
+    );
 }
 
 #[tokio::test]
@@ -224,25 +462,72 @@ async fn a_group_override_wins_for_its_members_until_disabled() {
     save_org(&w, &admin, &org_form("3MVG9org", "", "")).await;
     let mia = signed_in(&w, "mia@acme.example").await;
     let mine = page(&w, &mia, "/o/acme/integrations").await;
-    assert!(mine.contains("Your organization uses its own Salesforce app.") && mine.contains("3MVG9org"), "{mine}");
+    assert!(
+        mine.contains("Your organization uses its own Salesforce app.")
+            && mine.contains("3MVG9org"),
+        "{mine}"
+    );
 
     let lead = signed_in(&w, "lead@acme.example").await;
     let sales = format!("/o/acme/groups/{}/settings", w.sales.id);
     let group_id = w.sales.id.to_string();
-    let on = [("org", "acme"), ("group_id", group_id.as_str()), ("enabled", "on"), ("client_id", "3MVG9sales"), ("client_secret", ""), ("auth_base_url", "https://test.salesforce.com")];
-    assert_eq!(w.app.post_form(&lead, "/api/salesforce/save-group", &sales, &on).await.status(), 303);
+    let on = [
+        ("org", "acme"),
+        ("group_id", group_id.as_str()),
+        ("enabled", "on"),
+        ("client_id", "3MVG9sales"),
+        ("client_secret", ""),
+        ("auth_base_url", "https://test.salesforce.com"),
+    ];
+    assert_eq!(
+        w.app
+            .post_form(&lead, "/api/salesforce/save-group", &sales, &on)
+            .await
+            .status(),
+        303
+    );
     let body = page(&w, &lead, &sales).await;
-    assert!(body.contains("The override is on") && body.contains(r#"value="3MVG9sales""#), "{body}");
+    assert!(
+        body.contains("The override is on") && body.contains(r#"value="3MVG9sales""#),
+        "{body}"
+    );
     let mine = page(&w, &mia, "/o/acme/integrations").await;
-    assert!(mine.contains("Your group Sales uses its own Salesforce app.") && mine.contains("https://test.salesforce.com"), "{mine}");
+    assert!(
+        mine.contains("Your group Sales uses its own Salesforce app.")
+            && mine.contains("https://test.salesforce.com"),
+        "{mine}"
+    );
     let org_page = page(&w, &admin, ORG_PAGE).await;
-    assert!(org_page.contains("Group Sales&#x27;s override") || org_page.contains("Group Sales's override"), "{org_page}");
+    assert!(
+        org_page.contains("Group Sales&#x27;s override")
+            || org_page.contains("Group Sales's override"),
+        "{org_page}"
+    );
 
     // Disabling the override sends members back to the organization default. Changing the saved
     // Auth Base URL would need step-up, so it is left as it was.
-    let off = [("org", "acme"), ("group_id", group_id.as_str()), ("client_id", "3MVG9sales"), ("client_secret", ""), ("auth_base_url", "https://test.salesforce.com")];
-    assert_eq!(w.app.post_form(&lead, "/api/salesforce/save-group", &sales, &off).await.status(), 303);
-    assert!(page(&w, &lead, &sales).await.contains("The override is off: members of this group use the organization default."));
+    let off = [
+        ("org", "acme"),
+        ("group_id", group_id.as_str()),
+        ("client_id", "3MVG9sales"),
+        ("client_secret", ""),
+        ("auth_base_url", "https://test.salesforce.com"),
+    ];
+    assert_eq!(
+        w.app
+            .post_form(&lead, "/api/salesforce/save-group", &sales, &off)
+            .await
+            .status(),
+        303
+    );
+    assert!(
+        page(&w, &lead, &sales)
+            .await
+            .contains("The override is off: members of this group use the organization default.")
+    );
     let mine = page(&w, &mia, "/o/acme/integrations").await;
-    assert!(mine.contains("3MVG9org") && !mine.contains("3MVG9sales"), "{mine}");
+    assert!(
+        mine.contains("3MVG9org") && !mine.contains("3MVG9sales"),
+        "{mine}"
+    );
 }
