@@ -1,12 +1,17 @@
 //! `sofie demo`: one organization with an org admin, a group admin, two members and two groups,
-//! so a newcomer can sign in as each role. Seeding is idempotent: a second run reuses the people
-//! it finds.
+//! so a newcomer can sign in as each role, with Salesforce played by the simulator running in the
+//! same process. Seeding is idempotent: a second run reuses what it finds.
 
 use domain::accounts::{self, FeatureChange};
 use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
 use domain::password::Passwords;
 use domain::roles::{GroupRole, OrgRole};
+use domain::salesforce_settings::{
+    self as settings, AppSource, ClientId, Scope, SecretChange, SettingsInput,
+};
+use domain::vault::Vault;
 use domain::{DomainError, DomainResult};
+use salesforce_sim::{SimConfig, SimUrls};
 use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -43,8 +48,40 @@ const PEOPLE: [(&str, &str, OrgRole, &str); 4] = [
 ];
 
 /// Seeds the demo organization; every demo user gets `password`.
+/// The simulator's own app, which Sofie's default credentials point at in demo mode.
+const SIM_CLIENT_ID: &str = "sofie-sim-client";
+const SIM_CLIENT_SECRET: &str = "sofie-sim-secret";
+
+/// The simulator's default world, with its connected apps also accepting this server's callback
+/// URLs (the built-in ones cover only port 3000).
+pub fn simulator_config(callback_urls: &[String]) -> SimConfig {
+    let mut config = SimConfig::default();
+    for app in &mut config.connected_apps {
+        app.callback_urls.extend(callback_urls.iter().cloned());
+    }
+    config
+}
+
+/// Points Sofie's default Salesforce app at the simulator and allowlists its hosts.
+pub fn use_simulator(settings: &mut crate::config::Settings, urls: &SimUrls) {
+    settings.salesforce_dev_origins = [
+        &urls.login_production,
+        &urls.login_sandbox,
+        &urls.login_mydomain,
+    ]
+    .into_iter()
+    .chain(&urls.instances)
+    .cloned()
+    .collect();
+    settings.salesforce_client_id = Some(SIM_CLIENT_ID.into());
+    settings.salesforce_client_secret = Some(SecretString::from(SIM_CLIENT_SECRET));
+    settings.salesforce_auth_base_url = urls.login_mydomain.clone();
+}
+
+/// Seeds the demo organization; every demo user gets `password`. Acme uses Sofie's default app.
 pub async fn seed(
     db: &DatabaseConnection,
+    vault: &Vault,
     password: &SecretString,
 ) -> DomainResult<Vec<DemoLogin>> {
     let passwords = Passwords::new();
@@ -96,6 +133,32 @@ pub async fn seed(
             accounts::set_group_member(db, &org, &group, &users[index], role).await?;
         }
     }
+    let org = accounts::find_org(db, "acme").await?;
+    let input = SettingsInput {
+        enabled: true,
+        app_source: AppSource::Default,
+        client_id: ClientId::parse("")?,
+        secret: SecretChange::Keep,
+        auth_base_url: None,
+    };
+    // The operator seeds this, so the org admin's step-up is taken as done.
+    let now = Some(time::OffsetDateTime::now_utc().unix_timestamp());
+    let default_app = settings::DefaultApp {
+        client_id: SIM_CLIENT_ID.into(),
+        client_secret: None,
+        login_host: salesforce::LoginHost::production(),
+    };
+    settings::save(
+        db,
+        vault,
+        Some(&default_app),
+        &org,
+        users[0].id,
+        Scope::Org,
+        &input,
+        now,
+    )
+    .await?;
     Ok(PEOPLE
         .iter()
         .map(|(email, _, _, role)| DemoLogin {
@@ -105,7 +168,13 @@ pub async fn seed(
         .collect())
 }
 
-pub fn print_logins(url: &str, logins: &[DemoLogin], password: &SecretString, generated: bool) {
+pub fn print_logins(
+    url: &str,
+    logins: &[DemoLogin],
+    password: &SecretString,
+    generated: bool,
+    sim: &SimUrls,
+) {
     println!();
     println!("Sofie demo is running at {url}");
     println!("Sign in at {url}/login with any of:");
@@ -120,5 +189,12 @@ pub fn print_logins(url: &str, logins: &[DemoLogin], password: &SecretString, ge
     } else {
         println!("Password for all of them: the value of SOFIE_DEMO_PASSWORD");
     }
+    println!();
+    println!(
+        "Salesforce is played by the simulator (login host {}):",
+        sim.login_mydomain
+    );
+    println!("  admin@acme.sim / admin-pass-1        System Administrator");
+    println!("  standard@acme.sim / standard-pass-1  Standard User (some fields hidden)");
     println!();
 }

@@ -27,15 +27,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo => {
+            let mut settings = settings;
+            let callbacks: Vec<String> = settings
+                .origins(settings.site_addr)?
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{}{}",
+                        o.as_str().trim_end_matches('/'),
+                        server::startup::CALLBACK_PATH
+                    )
+                })
+                .collect();
+            let sim = salesforce_sim::spawn(demo::simulator_config(&callbacks)).await?;
+            demo::use_simulator(&mut settings, &sim.urls);
             let app = Application::build(&settings).await?;
             let (password, generated) = match std::env::var("SOFIE_DEMO_PASSWORD") {
                 Ok(p) if !p.is_empty() => (SecretString::from(p), false),
                 _ => (admin::generate_password(), true),
             };
-            let logins = demo::seed(&app.db, &password).await?;
+            let logins = demo::seed(&app.db, &app.vault, &password).await?;
             let url = app.origins[0].as_str().trim_end_matches('/').to_string();
-            demo::print_logins(&url, &logins, &password, generated);
-            serve(app).await
+            demo::print_logins(&url, &logins, &password, generated, &sim.urls);
+            // The simulator lives as long as the server.
+            let served = serve(app).await;
+            sim.shutdown().await;
+            served
         }
         Command::Admin(command) => {
             settings.prepare_sqlite_dir()?;

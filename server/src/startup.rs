@@ -47,6 +47,7 @@ pub struct Application {
     pub db: DatabaseConnection,
     /// The public origins; the first is canonical.
     pub origins: Vec<url::Url>,
+    pub vault: Arc<Vault>,
 }
 
 impl Application {
@@ -72,10 +73,11 @@ impl Application {
             .iter()
             .map(|o| format!("{}{CALLBACK_PATH}", o.as_str().trim_end_matches('/')))
             .collect();
+        let vault = Arc::new(vault);
         let services = Services {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
-            vault: Arc::new(vault),
+            vault: vault.clone(),
             default_app: settings.default_app(&host_policy)?,
             host_policy,
             callback_urls: Arc::new(callback_urls),
@@ -99,6 +101,7 @@ impl Application {
             router,
             db,
             origins,
+            vault,
         })
     }
 
