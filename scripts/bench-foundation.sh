@@ -15,6 +15,7 @@ if [[ "${1:-}" == "--cold-build" ]]; then
   rm -rf "$cold"
 fi
 cargo build --release -p server --bin sofie --example bare_axum -q
+cargo run --release -p domain --example argon2_verify -q
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -43,20 +44,24 @@ login
 cookie=$(awk '$6 == "sofie" {print "sofie=" $7}' "$jar")
 
 run_wrk() { wrk -t2 -c64 -d10s --latency "$@"; }
-report() { # name, wrk output
+report() { # name, wrk output: prints the line on stderr, the rate on stdout
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$2")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$2")
-  printf '%-28s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99"
+  printf '%-22s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
   echo "$rps"
 }
-home=$(run_wrk -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
-grep -q "Non-2xx" <<<"$home" && { echo "the home page answered non-2xx during the run"; echo "$home"; exit 1; }
-baseline=$(run_wrk "http://127.0.0.1:$bare_port/")
-home_rps=$(report "signed-in home page" "$home" | tee /dev/stderr | tail -1)
-base_rps=$(report "bare axum handler" "$baseline" | tee /dev/stderr | tail -1)
-python3 -c "print(f'throughput ratio home/bare: {float($home_rps)/float($base_rps):.4f}')"
+measure() { # name, wrk arguments…
+  local name=$1 out; shift
+  out=$(run_wrk "$@")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$name answered non-2xx during the run"; echo "$out"; exit 1; fi
+  report "$name" "$out"
+}
+base_rps=$(measure "bare axum handler" "http://127.0.0.1:$bare_port/")
+home_rps=$(measure "signed-in home page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
+org_rps=$(measure "org Salesforce page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
+python3 -c "print(f'throughput ratio to bare axum: home {float($home_rps)/float($base_rps):.4f}, org Salesforce page {float($org_rps)/float($base_rps):.4f}')"
 
 for _ in $(seq 1 1000); do login; done
 echo "peak RSS after 1,000 sign-ins: $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"

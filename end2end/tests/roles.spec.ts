@@ -1,15 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-
-// The demo organization seeded by `sofie demo`; end2end/run.sh sets the password.
-const password = process.env.SOFIE_DEMO_PASSWORD ?? "";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Your organizations" })).toBeVisible();
-}
+import { signIn } from "./session";
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out", exact: true }).click();

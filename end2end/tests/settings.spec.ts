@@ -1,14 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const password = process.env.SOFIE_DEMO_PASSWORD ?? "";
-
-async function signIn(page: Page, email: string) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Your organizations" })).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { password, signIn } from "./session";
 
 test("an org admin sets up the organization's app through step-up", async ({ page }) => {
   await signIn(page, "admin@acme.example");

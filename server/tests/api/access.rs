@@ -3,15 +3,7 @@
 use crate::helpers::*;
 
 async fn status(world: &World, email: &str, path: &str) -> u16 {
-    let client = browser();
-    assert_eq!(
-        world
-            .app
-            .login_with(&client, email, PASSWORD)
-            .await
-            .status(),
-        303
-    );
+    let client = signed_in(world, email).await;
     world.app.get_with(&client, path).await.status().as_u16()
 }
 

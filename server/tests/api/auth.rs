@@ -226,14 +226,11 @@ async fn sessions_end_after_idle_and_absolute_limits() {
 
     // Absolute: signed in 13 hours ago, active all along.
     let row = session::Entity::find().one(&app.db).await.unwrap().unwrap();
-    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
-    data["signed_in_at"] =
-        serde_json::json!(time::OffsetDateTime::now_utc().unix_timestamp() - 13 * 3600);
-    let mut active: session::ActiveModel = row.into();
-    active.data = sea_orm::ActiveValue::Set(data.to_string());
-    sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .unwrap();
+    edit_session(&app.db, row, |data| {
+        data["signed_in_at"] = serde_json::json!(unix_now() - 13 * 3600);
+        None
+    })
+    .await;
     assert_eq!(
         app.get("/").await.status(),
         302,
@@ -334,14 +331,11 @@ async fn activity_pushes_the_idle_expiry_back() {
     app.get("/").await;
     let row = session::Entity::find().one(&app.db).await.unwrap().unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
-    data["seen_at"] = serde_json::json!(now.unix_timestamp() - 120);
-    let mut active: session::ActiveModel = row.clone().into();
-    active.data = sea_orm::ActiveValue::Set(data.to_string());
-    active.expires_at = sea_orm::ActiveValue::Set(now + time::Duration::seconds(60));
-    sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .unwrap();
+    edit_session(&app.db, row.clone(), |data| {
+        data["seen_at"] = serde_json::json!(now.unix_timestamp() - 120);
+        Some(now + time::Duration::seconds(60))
+    })
+    .await;
 
     assert_eq!(app.get("/").await.status(), 200);
     let row = session::Entity::find_by_id(row.id)

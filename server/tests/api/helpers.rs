@@ -122,7 +122,8 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
     static LOGGING: std::sync::Once = std::sync::Once::new();
     LOGGING.call_once(|| {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter("debug")
+            // The server's logs; the test's own HTTP client (cookie_store) logs cookies it receives.
+            .with_env_filter("debug,cookie_store=off,reqwest=off")
             .with_writer(|| LogBuffer)
             .try_init();
     });
@@ -298,4 +299,46 @@ pub fn location(response: &Response) -> String {
         .get("location")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
+}
+
+/// A fresh browser signed in as `email`.
+pub async fn signed_in(world: &World, email: &str) -> reqwest::Client {
+    let client = browser();
+    assert_eq!(
+        world
+            .app
+            .login_with(&client, email, PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    client
+}
+
+/// The HTML of `path` as `client` sees it; the page must answer 200.
+pub async fn page(world: &World, client: &reqwest::Client, path: &str) -> String {
+    let response = world.app.get_with(client, path).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.text().await.unwrap()
+}
+
+/// Rewrites a stored session, as the passing of time would: `edit` changes its JSON data and
+/// may return a new expiry.
+pub async fn edit_session(
+    db: &DatabaseConnection,
+    row: domain::entities::session::Model,
+    edit: impl FnOnce(&mut serde_json::Value) -> Option<time::OffsetDateTime>,
+) {
+    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+    let expires_at = edit(&mut data);
+    let mut active: domain::entities::session::ActiveModel = row.into();
+    active.data = sea_orm::ActiveValue::Set(data.to_string());
+    if let Some(at) = expires_at {
+        active.expires_at = sea_orm::ActiveValue::Set(at);
+    }
+    sea_orm::ActiveModelTrait::update(active, db).await.unwrap();
+}
+
+pub fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }

@@ -8,3 +8,4 @@ mod database;
 mod helpers;
 mod salesforce_settings;
 mod security;
+mod settings_access;

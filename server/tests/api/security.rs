@@ -166,3 +166,36 @@ async fn https_origins_get_host_prefixed_secure_cookies_and_hsts() {
         "an origin has no path"
     );
 }
+
+#[tokio::test]
+async fn request_logs_hold_no_query_strings_or_cookies() {
+    let w = world().await;
+    let app = &w.app;
+    let response = app.login("mia@acme.example").await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let value = cookie.trim_start_matches("sofie=").to_string();
+    app.get("/login?code=QUERYSENTINEL42&state=abc").await;
+    app.client
+        .get(app.url("/healthz"))
+        .header("authorization", "Bearer AUTHSENTINEL42")
+        .send()
+        .await
+        .unwrap();
+    let logs = captured_logs();
+    assert!(logs.contains("/login"), "the request was logged");
+    for secret in [
+        "QUERYSENTINEL42",
+        "AUTHSENTINEL42",
+        value.as_str(),
+        PASSWORD,
+    ] {
+        let leaked: Vec<_> = logs.lines().filter(|l| l.contains(secret)).collect();
+        assert!(leaked.is_empty(), "log lines hold {secret}: {leaked:?}");
+    }
+}
