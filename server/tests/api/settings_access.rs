@@ -176,3 +176,50 @@ async fn a_group_override_wins_for_its_members_until_disabled() {
         "{mine}"
     );
 }
+
+#[tokio::test]
+async fn several_group_overrides_mean_the_person_chooses() {
+    let w = world().await;
+    let lead = domain::accounts::find_user(
+        &w.app.db,
+        &domain::names::Email::parse("lead@acme.example").unwrap(),
+    )
+    .await
+    .unwrap();
+    w.app
+        .group_member(&w.acme, &w.support, &lead, domain::roles::GroupRole::Member)
+        .await;
+    let admin = signed_in(&w, "admin@acme.example").await;
+    save_org(&w, &admin, &org_form("3MVG9org", "", "")).await;
+    for (group, client_id) in [(w.sales.id, "3MVG9sales"), (w.support.id, "3MVG9support")] {
+        let id = group.to_string();
+        let form = [
+            ("org", "acme"),
+            ("group_id", id.as_str()),
+            ("enabled", "on"),
+            ("client_id", client_id),
+            ("client_secret", ""),
+            ("auth_base_url", ""),
+        ];
+        let path = format!("/o/acme/groups/{group}/settings");
+        assert_eq!(
+            w.app
+                .post_form(&admin, "/api/salesforce/save-group", &path, &form)
+                .await
+                .status(),
+            303
+        );
+    }
+    let client = signed_in(&w, "lead@acme.example").await;
+    let mine = page(&w, &client, "/o/acme/integrations").await;
+    assert!(
+        mine.contains(
+            "2 of your groups use their own Salesforce app; you choose one when you connect."
+        ),
+        "{mine}"
+    );
+    assert!(
+        mine.contains("3MVG9sales") && mine.contains("3MVG9support") && !mine.contains("3MVG9org"),
+        "{mine}"
+    );
+}
