@@ -7,6 +7,7 @@ use super::settings_dto::*;
 use crate::error::AppError;
 
 /// Checkbox fields arrive only when ticked.
+#[cfg(feature = "ssr")]
 fn ticked(field: &Option<String>) -> bool {
     field
         .as_deref()

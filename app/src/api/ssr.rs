@@ -157,10 +157,10 @@ fn accepts_html() -> bool {
 /// framework's redirect back to the form, which carries the error; a page that called the
 /// function sets its own status when it renders the error.
 pub fn fail<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result {
-        if !accepts_html() {
-            set_status(err);
-        }
+    if let Err(err) = &result
+        && !accepts_html()
+    {
+        set_status(err);
     }
     result
 }
