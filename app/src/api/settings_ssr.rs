@@ -187,10 +187,16 @@ pub async fn complete_pending(
 }
 
 pub async fn take_notice(session: &Session) -> Result<Option<String>, AppError> {
-    session
-        .remove::<String>(NOTICE_KEY)
-        .await
-        .map_err(session_error)
+    // `remove` marks the session changed even when the key is absent, which would cost a write
+    // on every page view; only remove a notice that is there.
+    let notice: Option<String> = session.get(NOTICE_KEY).await.map_err(session_error)?;
+    if notice.is_some() {
+        session
+            .remove::<String>(NOTICE_KEY)
+            .await
+            .map_err(session_error)?;
+    }
+    Ok(notice)
 }
 
 fn when(at: time::OffsetDateTime) -> String {

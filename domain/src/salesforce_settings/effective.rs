@@ -165,6 +165,8 @@ pub async fn effective_for(
 /// What members of each group get, for the organization page.
 pub struct GroupOutcome {
     pub group: group::Model,
+    /// Whether the group's own override is switched on.
+    pub override_enabled: bool,
     pub outcome: Effective,
 }
 
@@ -179,9 +181,11 @@ pub async fn group_outcomes(
     Ok(groups
         .into_iter()
         .map(|group| {
-            let own = rows
+            let row = rows
                 .iter()
-                .find(|r| r.group_id == Some(group.id) && r.enabled)
+                .find(|r| r.group_id == Some(group.id) && r.enabled);
+            let override_enabled = row.is_some();
+            let own = row
                 .filter(|_| org.integrations_enabled && org.salesforce_enabled)
                 .and_then(|row| {
                     row_app(
@@ -199,7 +203,11 @@ pub async fn group_outcomes(
                 },
                 None => base.clone(),
             };
-            GroupOutcome { group, outcome }
+            GroupOutcome {
+                group,
+                override_enabled,
+                outcome,
+            }
         })
         .collect())
 }
