@@ -91,29 +91,15 @@ pub async fn save_org_salesforce(
     clear_secret: Option<String>,
     auth_base_url: String,
 ) -> Result<SaveResult, AppError> {
-    use super::settings_ssr::{RawForm, save};
-    use super::ssr::*;
-    let result = async {
-        let (services, session, actor) = admin_actor(&org, None).await?;
-        let form = RawForm {
-            enabled: ticked(&enabled),
-            app_source,
-            client_id,
-            client_secret,
-            clear_secret: ticked(&clear_secret),
-            auth_base_url,
-        };
-        save(
-            &services,
-            &session,
-            &actor,
-            domain::salesforce_settings::Scope::Org,
-            form,
-        )
-        .await
-    }
-    .await;
-    fail(result)
+    let form = super::settings_ssr::RawForm {
+        enabled: ticked(&enabled),
+        app_source,
+        client_id,
+        client_secret,
+        clear_secret: ticked(&clear_secret),
+        auth_base_url,
+    };
+    save_scoped(&org, None, form).await
 }
 
 #[server(endpoint = "salesforce/save-group")]
@@ -126,30 +112,16 @@ pub async fn save_group_override(
     clear_secret: Option<String>,
     auth_base_url: String,
 ) -> Result<SaveResult, AppError> {
-    use super::settings_ssr::{RawForm, save};
-    use super::ssr::*;
-    let result = async {
-        let (services, session, actor) = admin_actor(&org, Some(group_id)).await?;
-        domain::access::group_for_admin(&services.db, &actor, group_id).await?;
-        let form = RawForm {
-            enabled: ticked(&enabled),
-            app_source: "organization".into(),
-            client_id,
-            client_secret,
-            clear_secret: ticked(&clear_secret),
-            auth_base_url,
-        };
-        save(
-            &services,
-            &session,
-            &actor,
-            domain::salesforce_settings::Scope::Group(group_id),
-            form,
-        )
-        .await
-    }
-    .await;
-    fail(result)
+    let form = super::settings_ssr::RawForm {
+        enabled: ticked(&enabled),
+        // A group override is always the group's own app.
+        app_source: "organization".into(),
+        client_id,
+        client_secret,
+        clear_secret: ticked(&clear_secret),
+        auth_base_url,
+    };
+    save_scoped(&org, Some(group_id), form).await
 }
 
 /// Re-enter the password; a parked save for this organization is then completed as submitted.
@@ -245,6 +217,24 @@ pub async fn get_my_salesforce(
     }
     .await;
     fail(result)
+}
+
+/// Saves the organization's settings (`group_id` None) or a group's override, for an actor
+/// allowed to.
+#[cfg(feature = "ssr")]
+async fn save_scoped(
+    org: &str,
+    group_id: Option<i64>,
+    form: super::settings_ssr::RawForm,
+) -> Result<SaveResult, AppError> {
+    use domain::salesforce_settings::Scope;
+    let result = async {
+        let (services, session, actor) = admin_actor(org, group_id).await?;
+        let scope = group_id.map_or(Scope::Org, Scope::Group);
+        super::settings_ssr::save(&services, &session, &actor, scope, form).await
+    }
+    .await;
+    super::ssr::fail(result)
 }
 
 #[cfg(feature = "ssr")]
