@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("{message}")]
     Validation { field: String, message: String },
+    /// A request that does not fit the form it was sent to (a field missing, a value of the
+    /// wrong kind); the message says what to do, never what the parser said.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("sign in to continue")]
     Unauthorized,
     #[error("you do not have access to this page")]
@@ -33,7 +39,8 @@ pub enum AppError {
 impl AppError {
     pub fn status(&self) -> u16 {
         match self {
-            Self::Validation { .. } | Self::InvalidCredentials => 400,
+            Self::Validation { .. } | Self::InvalidCredentials | Self::BadRequest(_) => 400,
+            Self::PayloadTooLarge(_) => 413,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -50,6 +57,31 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::ServerFn(value)
+        let error = match value {
+            ServerFnErrorErr::Args(why) | ServerFnErrorErr::MissingArg(why) => {
+                Self::BadRequest(bad_form(&why))
+            }
+            other => Self::ServerFn(other),
+        };
+        #[cfg(feature = "ssr")]
+        crate::api::ssr::fail_status(&error);
+        error
+    }
+}
+
+/// A sentence for a form the server could not read. The parser's own words stay in the log.
+fn bad_form(why: &str) -> String {
+    #[cfg(feature = "ssr")]
+    tracing::info!(why, "a request did not fit its form");
+    let missing = why
+        .split_once("missing field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(field, _)| field)
+        .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    match missing {
+        Some(field) => format!(
+            "The form was sent without its \"{field}\" field. Reload the page and submit the form again."
+        ),
+        None => "A value in the form is not of the kind expected (for example, text where a number belongs). Reload the page and submit the form again.".into(),
     }
 }

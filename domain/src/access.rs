@@ -4,9 +4,11 @@
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::entities::{group, group_membership, org_membership, organization, user};
 use crate::error::{DomainError, DomainResult};
 use crate::roles::{GroupRole, OrgRole};
+use crate::step_up::Authn;
 
 #[derive(Clone, Debug)]
 pub struct ActorGroup {
@@ -14,26 +16,21 @@ pub struct ActorGroup {
     pub role: GroupRole,
 }
 
-/// A signed-in person acting inside one organization.
+/// A signed-in person acting inside one organization. Built afresh from the database on every
+/// request, so a role taken away is gone at once.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub user: user::Model,
     pub org: organization::Model,
     pub role: OrgRole,
     pub groups: Vec<ActorGroup>,
+    /// How this sign-in was proven (its nonce and any step-up).
+    pub authn: Authn,
 }
 
 impl Actor {
     pub fn is_org_admin(&self) -> bool {
         self.role.is_admin()
-    }
-
-    pub fn require_org_admin(&self) -> DomainResult<()> {
-        if self.is_org_admin() {
-            Ok(())
-        } else {
-            Err(DomainError::Forbidden)
-        }
     }
 
     pub fn administers_group(&self, group_id: i64) -> bool {
@@ -79,6 +76,7 @@ pub async fn memberships(
 pub async fn actor_in(
     db: &DatabaseConnection,
     user: user::Model,
+    authn: Authn,
     slug: &str,
 ) -> DomainResult<Actor> {
     let not_found = || DomainError::NotFound("organization".into());
@@ -111,7 +109,33 @@ pub async fn actor_in(
         org,
         role,
         groups,
+        authn,
     })
+}
+
+/// Records that `actor` was refused `what`.
+pub async fn audit_denied(db: &DatabaseConnection, actor: &Actor, what: &str) -> DomainResult<()> {
+    audit::record(
+        db,
+        AuditEvent::new(AuditAction::AccessDenied)
+            .org(actor.org.id)
+            .actor(Some(actor.user.id))
+            .target(what),
+    )
+    .await
+}
+
+/// Refuses with `Forbidden`, audited, unless `actor` is an admin of their organization.
+pub async fn require_org_admin(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    what: &str,
+) -> DomainResult<()> {
+    if actor.is_org_admin() {
+        return Ok(());
+    }
+    audit_denied(db, actor, what).await?;
+    Err(DomainError::Forbidden)
 }
 
 /// The groups of the actor's organization that the actor administers (all of them for org admins).
@@ -130,7 +154,8 @@ pub async fn administered_groups(
         .collect())
 }
 
-/// A group of the actor's organization that the actor may configure.
+/// A group of the actor's organization that the actor may configure. Another organization's
+/// group is not found; a group the actor does not administer is refused, audited.
 pub async fn group_for_admin(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -144,6 +169,42 @@ pub async fn group_for_admin(
     if actor.administers_group(group.id) {
         Ok(group)
     } else {
+        audit_denied(db, actor, "group settings").await?;
         Err(DomainError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::step_up::SignInNonce;
+
+    /// A member `user_id` of organization `org_id`, with a fixed sign-in nonce.
+    pub fn actor_for(user_id: i64, org_id: i64) -> Actor {
+        let now = time::OffsetDateTime::now_utc();
+        Actor {
+            user: user::Model {
+                id: user_id,
+                email: format!("u{user_id}@example.com"),
+                display_name: format!("User {user_id}"),
+                password_hash: String::new(),
+                disabled: false,
+                created_at: now,
+            },
+            org: organization::Model {
+                id: org_id,
+                name: format!("Org {org_id}"),
+                slug: format!("org-{org_id}"),
+                integrations_enabled: true,
+                salesforce_enabled: true,
+                created_at: now,
+            },
+            role: OrgRole::Member,
+            groups: vec![],
+            authn: Authn {
+                nonce: SignInNonce::fixed("test-sign-in"),
+                step_up: None,
+            },
+        }
     }
 }

@@ -27,6 +27,8 @@ pub enum AuditAction {
     IntegrationSettingsChanged,
     StepUp,
     StepUpFail,
+    MemberRemoved,
+    UserDisabled,
 }
 
 impl AuditAction {
@@ -47,6 +49,8 @@ impl AuditAction {
             Self::IntegrationSettingsChanged => "authz_admin_integration_settings",
             Self::StepUp => "authn_step_up_success",
             Self::StepUpFail => "authn_step_up_fail",
+            Self::MemberRemoved => "org_member_removed",
+            Self::UserDisabled => "user_disabled",
         }
     }
 }

@@ -1,19 +1,25 @@
 //! Signing in: password verification with throttling per account and per client address, the
 //! same answer for unknown emails and wrong passwords, and an audit event either way.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use secrecy::SecretString;
 use serde_json::json;
+use time::OffsetDateTime;
 
+use crate::access::Actor;
 use crate::accounts;
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::entities::user;
 use crate::error::{DomainError, DomainResult};
 use crate::names::Email;
 use crate::password::{Passwords, Verified};
+use crate::step_up::StepUp;
 use crate::throttle::{Limit, Throttle};
+
+/// How long a failure counts against its account and client address.
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Clone)]
 pub struct SignIn {
@@ -25,17 +31,23 @@ pub struct SignIn {
 impl SignIn {
     /// 5 failures per account and 20 per client address in 15 minutes (SECURITY-BAR item 37).
     pub fn new(passwords: Passwords) -> Self {
-        let window = Duration::from_secs(15 * 60);
+        let window = THROTTLE_WINDOW;
         Self {
             passwords,
-            per_account: Throttle::new(Limit {
-                max_failures: 5,
-                window,
-            }),
-            per_client: Throttle::new(Limit {
-                max_failures: 20,
-                window,
-            }),
+            per_account: Throttle::new(
+                "account",
+                Limit {
+                    max_failures: 5,
+                    window,
+                },
+            ),
+            per_client: Throttle::new(
+                "client",
+                Limit {
+                    max_failures: 20,
+                    window,
+                },
+            ),
         }
     }
 
@@ -58,23 +70,27 @@ impl SignIn {
     }
 
     /// Step-up: the signed-in person re-enters their password. Failures count against the same
-    /// throttles as sign-in and are audited as step-up failures.
+    /// throttles as sign-in and are audited as step-up failures. The record it returns names
+    /// the person and this sign-in.
     pub async fn step_up(
         &self,
         db: &DatabaseConnection,
-        user: &user::Model,
+        actor: &Actor,
         password: &SecretString,
         client_ip: Option<&str>,
-    ) -> DomainResult<()> {
+    ) -> DomainResult<StepUp> {
         self.check(
             db,
-            &user.email,
+            &actor.user.email,
             password,
             client_ip,
             (AuditAction::StepUp, AuditAction::StepUpFail),
         )
-        .await
-        .map(|_| ())
+        .await?;
+        Ok(StepUp::new(
+            actor,
+            OffsetDateTime::now_utc().unix_timestamp(),
+        ))
     }
 
     async fn check(
@@ -85,13 +101,14 @@ impl SignIn {
         client_ip: Option<&str>,
         (success, failure): (AuditAction, AuditAction),
     ) -> DomainResult<user::Model> {
-        let now = Instant::now();
+        let now = OffsetDateTime::now_utc();
         let account_key = email.trim().to_lowercase();
         let client_key = client_ip.unwrap_or("unknown").to_string();
         let blocked = self
             .per_account
-            .blocked_for(&account_key, now)
-            .max(self.per_client.blocked_for(&client_key, now));
+            .blocked_for(db, &account_key, now)
+            .await?
+            .max(self.per_client.blocked_for(db, &client_key, now).await?);
         if let Some(wait) = blocked {
             audit::record(
                 db,
@@ -118,7 +135,7 @@ impl SignIn {
             .await?;
         match (user, verified) {
             (Some(user), Some(verified)) if !user.disabled => {
-                self.per_account.clear(&account_key);
+                self.per_account.clear(db, &account_key).await?;
                 let user = match verified {
                     Verified::Current => user,
                     Verified::Rehashed(hash) => {
@@ -137,8 +154,10 @@ impl SignIn {
                 Ok(user)
             }
             (user, _) => {
-                self.per_account.record_failure(&account_key, now);
-                self.per_client.record_failure(&client_key, now);
+                self.per_account
+                    .record_failure(db, &account_key, now)
+                    .await?;
+                self.per_client.record_failure(db, &client_key, now).await?;
                 audit::record(
                     db,
                     AuditEvent::new(failure)

@@ -27,3 +27,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A migrated SQLite database in a file of its own, for unit tests that need tables.
+    pub async fn scratch_database() -> DatabaseConnection {
+        let dir = std::env::temp_dir().join("sofie-domain-tests");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!(
+            "{}-{}.db",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        let db = connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        migrate(&db).await.unwrap();
+        db
+    }
+}

@@ -27,9 +27,14 @@ pub enum DomainError {
     /// The database cannot be reached; the request may succeed later.
     #[error("the database is unavailable")]
     Unavailable(#[source] DbErr),
-    /// Anything else: logged with its cause, shown to people as a generic failure.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Anything else: logged with its cause chain at the edge, shown to people as a generic
+    /// failure.
+    #[error("internal error: {context}")]
+    Internal {
+        context: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl DomainError {
@@ -39,6 +44,17 @@ impl DomainError {
             message: message.into(),
         }
     }
+
+    /// An unexpected failure, with what was being done and the error that caused it.
+    pub fn internal(
+        context: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            context,
+            source: source.into(),
+        }
+    }
 }
 
 impl From<DbErr> for DomainError {
@@ -46,29 +62,30 @@ impl From<DbErr> for DomainError {
         if is_connection_error(&err) {
             DomainError::Unavailable(err)
         } else {
-            DomainError::Internal(err.to_string())
+            DomainError::internal("a database statement failed", err)
         }
     }
 }
 
-/// A closed pool, a refused connection or an acquire timeout: the database is down, not the query
-/// wrong.
+/// A closed pool, a refused or dropped connection, an acquire timeout: the database is down, not
+/// the statement wrong. Decided from the error's kind, never from its message text.
 fn is_connection_error(err: &DbErr) -> bool {
-    match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        other => {
-            let text = other.to_string().to_ascii_lowercase();
-            [
-                "pool closed",
-                "pool timed out",
-                "connection refused",
-                "broken pipe",
-                "connection reset",
-                "unable to open database",
-            ]
-            .iter()
-            .any(|needle| text.contains(needle))
-        }
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    match runtime {
+        RuntimeErr::SqlxError(sqlx) => match sqlx.as_ref() {
+            Sqlx::Io(_) | Sqlx::PoolClosed | Sqlx::PoolTimedOut | Sqlx::WorkerCrashed => true,
+            Sqlx::Tls(_) => true,
+            // SQLite reports a file it cannot open (SQLITE_CANTOPEN, code 14) as a database error.
+            Sqlx::Database(db) => db.code().as_deref() == Some("14"),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

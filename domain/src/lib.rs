@@ -1,5 +1,5 @@
 //! Sofie's rules, independent of any web framework: tenancy and roles, sign-in, the audit trail,
-//! the secret vault, sessions storage, and the SeaORM entities behind them.
+//! step-up, the secret vault, and the SeaORM entities behind them.
 
 pub mod access;
 pub mod accounts;
@@ -8,11 +8,14 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod keys;
 pub mod names;
+pub mod offboarding;
 pub mod password;
 pub mod roles;
 pub mod salesforce_settings;
-pub mod session_store;
+pub mod sessions;
+pub mod step_up;
 pub mod throttle;
 pub mod vault;
 

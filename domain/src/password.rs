@@ -3,6 +3,7 @@
 //! of sign-ins cannot starve the async workers.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -23,6 +24,8 @@ pub struct Passwords {
     permits: Arc<Semaphore>,
     /// Verified against when the email is unknown, so both answers take the same time.
     dummy_hash: Arc<str>,
+    /// Argon2 verifications run so far, so a test can prove an unknown email costs one too.
+    verifications: Arc<AtomicU64>,
 }
 
 fn argon2() -> Argon2<'static> {
@@ -35,7 +38,7 @@ fn hash_now(password: &str) -> Result<String, DomainError> {
     argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| DomainError::Internal(format!("hashing a password failed: {e}")))
+        .map_err(|e| DomainError::internal("hashing a password failed", e))
 }
 
 /// What a successful verification learned about the stored hash.
@@ -54,6 +57,7 @@ impl Passwords {
         Self {
             permits: Arc::new(Semaphore::new(cores)),
             dummy_hash: dummy.into(),
+            verifications: Arc::default(),
         }
     }
 
@@ -76,16 +80,18 @@ impl Passwords {
         let candidate = candidate.clone();
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.dummy_hash.to_string());
+        let verifications = self.verifications.clone();
         self.blocking(move || {
-            let parsed = PasswordHash::new(&hash).map_err(|e| {
-                DomainError::Internal(format!("a stored password hash is malformed: {e}"))
-            })?;
+            let parsed = PasswordHash::new(&hash)
+                .map_err(|e| DomainError::internal("a stored password hash is malformed", e))?;
             let password = candidate.expose_secret();
-            if !known
-                || argon2()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_err()
-            {
+            // Verify first, whoever the account: skipping Argon2 for unknown emails would let the
+            // response time tell which accounts exist.
+            verifications.fetch_add(1, Ordering::Relaxed);
+            let matches = argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
+            if !(known && matches) {
                 return Ok(None);
             }
             if is_current(&parsed) {
@@ -97,6 +103,11 @@ impl Passwords {
         .await?
     }
 
+    /// How many Argon2 verifications this instance has run.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -105,10 +116,10 @@ impl Passwords {
             .permits
             .acquire()
             .await
-            .map_err(|_| DomainError::Internal("password hashing is shut down".into()))?;
+            .map_err(|e| DomainError::internal("password hashing is shut down", e))?;
         tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| DomainError::Internal(format!("password hashing task failed: {e}")))
+            .map_err(|e| DomainError::internal("password hashing task failed", e))
     }
 }
 
@@ -164,6 +175,27 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(unknown, None, "the dummy hash never signs anybody in");
+    }
+
+    /// SECURITY-BAR item 37: an unknown email runs one Argon2 verification, as a wrong password does.
+    #[tokio::test]
+    async fn unknown_emails_cost_one_verification_like_wrong_passwords() {
+        let passwords = Passwords::new();
+        let hash = passwords
+            .hash(&new_password("correct horse battery"))
+            .await
+            .unwrap();
+        let before = passwords.verifications();
+        passwords
+            .verify(Some(hash), &SecretString::from("a wrong password"))
+            .await
+            .unwrap();
+        assert_eq!(passwords.verifications(), before + 1, "wrong password");
+        passwords
+            .verify(None, &SecretString::from("a wrong password"))
+            .await
+            .unwrap();
+        assert_eq!(passwords.verifications(), before + 2, "unknown email");
     }
 
     #[tokio::test]

@@ -8,17 +8,20 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::entities::vault_key;
 use crate::error::{DomainError, DomainResult};
 
 const NONCE_LEN: usize = 12;
 const KEY_CHECK_PLAINTEXT: &str = "sofie vault key check";
+const FINGERPRINT_KEY_LABEL: &str = "sofie secret fingerprint v1";
+const FINGERPRINT_BYTES: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
@@ -43,10 +46,16 @@ impl Aad {
     pub fn new(table: &str, column: &str, row_id: i64) -> Self {
         Self(format!("{table}.{column}#{row_id}"))
     }
+
+    /// For a value that lives outside a table row: what it is for, and what it is bound to.
+    pub fn bound(purpose: &str, binding: &str) -> Self {
+        Self(format!("{purpose}|{binding}"))
+    }
 }
 
 pub struct Vault {
     keys: BTreeMap<u32, SecretBox<[u8; 32]>>,
+    /// The highest version not marked standby: the one that seals.
     active: u32,
 }
 
@@ -60,9 +69,12 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
-    /// Parses `1:<base64 32 bytes>,2:<base64 32 bytes>`; the highest version seals new data.
+    /// Parses `1:<base64 32 bytes>,2:<base64 32 bytes>[:standby]`. The highest version not
+    /// marked `standby` seals new data; every key opens what it sealed. A standby key lets every
+    /// instance learn a new key before any of them seals with it.
     pub fn from_key_ring(ring: &SecretString) -> Result<Self, VaultError> {
         let mut keys = BTreeMap::new();
+        let mut standby = Vec::new();
         for entry in ring
             .expose_secret()
             .split([',', '\n'])
@@ -72,6 +84,15 @@ impl Vault {
             let (version, key) = entry.split_once(':').ok_or_else(|| {
                 VaultError::MalformedKeys("each key is VERSION:BASE64, e.g. 1:AAAA…".into())
             })?;
+            let (key, is_standby) = match key.split_once(':') {
+                None => (key, false),
+                Some((key, "standby")) => (key, true),
+                Some(_) => {
+                    return Err(VaultError::MalformedKeys(
+                        "a key may only be followed by :standby".into(),
+                    ));
+                }
+            };
             let version: u32 = version.trim_start_matches('v').parse().map_err(|_| {
                 VaultError::MalformedKeys(format!("{version:?} is not a key version number"))
             })?;
@@ -89,12 +110,46 @@ impl Vault {
                     "key version {version} is given twice"
                 )));
             }
+            if is_standby {
+                standby.push(version);
+            }
         }
         let active = *keys
             .keys()
-            .next_back()
-            .ok_or_else(|| VaultError::MalformedKeys("no key given".into()))?;
+            .rev()
+            .find(|v| !standby.contains(v))
+            .ok_or_else(|| {
+                VaultError::MalformedKeys("no key given that may seal (all are standby)".into())
+            })?;
         Ok(Self { keys, active })
+    }
+
+    /// The key version that seals new data.
+    pub fn active_version(&self) -> u32 {
+        self.active
+    }
+
+    pub fn versions(&self) -> impl Iterator<Item = u32> + '_ {
+        self.keys.keys().copied()
+    }
+
+    /// A fresh key line for version `version`, marked standby: add it to every instance's ring,
+    /// then drop `:standby` to seal with it.
+    pub fn generate_key_line(version: u32) -> SecretString {
+        let mut key = [0u8; 32];
+        OsRng.fill_bytes(&mut key);
+        SecretString::from(format!("{version}:{}:standby", STANDARD.encode(key)))
+    }
+
+    /// Opens `sealed` and seals it again with the active key, bound to the same place.
+    pub fn reseal(&self, sealed: &str, aad: &Aad) -> Result<String, VaultError> {
+        let plaintext = self.open(sealed, aad)?;
+        Ok(self.seal(&plaintext, aad))
+    }
+
+    /// The key version a sealed value names, if it is sealed text at all.
+    pub fn version_of(sealed: &str) -> Option<u32> {
+        sealed.split_once(':')?.0.strip_prefix('v')?.parse().ok()
     }
 
     /// A fresh one-key ring in the text form `from_key_ring` reads.
@@ -162,10 +217,25 @@ impl Vault {
             .map_err(|_| VaultError::Open)
     }
 
-    /// A short, non-reversible tag for audit logs and "a secret is set" displays.
-    pub fn fingerprint(secret: &SecretString) -> String {
-        let digest = Sha256::digest(secret.expose_secret().as_bytes());
-        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    /// A non-reversible tag for audit logs and "a secret is set" displays: HMAC-SHA256 under a
+    /// key derived from the sealing key, so nobody without the key ring can test a guessed secret
+    /// against it; 96 bits, so two secrets of one organization do not collide.
+    pub fn fingerprint(&self, secret: &SecretString) -> String {
+        let key = self
+            .keys
+            .get(&self.active)
+            .expect("the active key is in the ring");
+        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+            .expect("HMAC takes a key of any length");
+        derive.update(FINGERPRINT_KEY_LABEL.as_bytes());
+        let fingerprint_key = derive.finalize().into_bytes();
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&fingerprint_key)
+            .expect("HMAC takes a key of any length");
+        mac.update(secret.expose_secret().as_bytes());
+        mac.finalize().into_bytes()[..FINGERPRINT_BYTES]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// Refuses a ring that lost a key or whose key changed since data was sealed with it, and
@@ -177,7 +247,7 @@ impl Vault {
         let stored = vault_key::Entity::find().all(db).await?;
         for row in &stored {
             let version = u32::try_from(row.version)
-                .map_err(|_| DomainError::Internal("negative key version".into()))?;
+                .map_err(|e| DomainError::internal("a stored key version is negative", e))?;
             if !self.keys.contains_key(&version) {
                 return Ok(Err(VaultError::MissingKey(version)));
             }
@@ -272,6 +342,62 @@ mod tests {
     }
 
     #[test]
+    fn a_standby_key_opens_but_does_not_seal() {
+        let old = Vault::generate_key_ring();
+        let ring = format!(
+            "{},{}",
+            old.expose_secret(),
+            Vault::generate_key_line(2).expose_secret()
+        );
+        let vault = Vault::from_key_ring(&SecretString::from(ring.clone())).unwrap();
+        assert_eq!(vault.active_version(), 1);
+        let aad = Aad::new("t", "c", 1);
+        let sealed = vault.seal(&SecretString::from("x"), &aad);
+        assert_eq!(Vault::version_of(&sealed), Some(1));
+        let promoted =
+            Vault::from_key_ring(&SecretString::from(ring.replace(":standby", ""))).unwrap();
+        assert_eq!(promoted.active_version(), 2);
+        let resealed = promoted.reseal(&sealed, &aad).unwrap();
+        assert_eq!(Vault::version_of(&resealed), Some(2));
+        assert_eq!(
+            vault.open(&resealed, &aad).unwrap().expose_secret(),
+            "x",
+            "standby opens"
+        );
+        assert!(
+            Vault::from_key_ring(&SecretString::from(format!(
+                "{}:standby",
+                old.expose_secret()
+            )))
+            .is_err(),
+            "a ring needs a key that seals"
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_keyed_and_long() {
+        let vault = new_vault();
+        let secret = SecretString::from("a guessable secret");
+        let fingerprint = vault.fingerprint(&secret);
+        assert_eq!(fingerprint.len(), 24);
+        assert!(fingerprint.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            fingerprint,
+            vault.fingerprint(&secret),
+            "stable under one key"
+        );
+        assert_ne!(
+            fingerprint,
+            new_vault().fingerprint(&secret),
+            "without the key ring a guess cannot be checked"
+        );
+        assert_ne!(
+            fingerprint,
+            vault.fingerprint(&SecretString::from("another secret"))
+        );
+    }
+
+    #[test]
     fn malformed_rings_are_refused() {
         for bad in [
             "",
@@ -280,6 +406,7 @@ mod tests {
             "1:AAAA",
             "x:AAAA",
             "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:retired",
         ] {
             assert!(
                 Vault::from_key_ring(&SecretString::from(bad)).is_err(),

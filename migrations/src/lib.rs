@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_accounts;
 mod m20261128_000002_sessions_audit_vault;
 mod m20261128_000003_integration_settings;
+mod m20261201_000004_auth_throttle;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_accounts::Migration),
             Box::new(m20261128_000002_sessions_audit_vault::Migration),
             Box::new(m20261128_000003_integration_settings::Migration),
+            Box::new(m20261201_000004_auth_throttle::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Read};
 use domain::DomainResult;
 use domain::accounts::{self, FeatureChange};
 use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
+use domain::offboarding;
 use domain::password::Passwords;
 use domain::roles::{GroupRole, OrgRole};
 use rand::Rng;
@@ -38,6 +39,20 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                     password.secret().expose_secret()
                 );
             }
+        }
+        AdminCommand::User(UserCommand::Disable { email }) => {
+            let user = accounts::find_user(db, &Email::parse(&email)?).await?;
+            let done = offboarding::disable_user(db, user).await?;
+            println!("disabled {email}; ended {} session(s)", done.sessions_ended);
+        }
+        AdminCommand::Member(MemberCommand::Remove { org, email }) => {
+            let org = accounts::find_org(db, &org).await?;
+            let user = accounts::find_user(db, &Email::parse(&email)?).await?;
+            let done = offboarding::remove_member(db, &org, &user).await?;
+            println!(
+                "removed {} from {} and {} group(s); ended {} session(s)",
+                user.email, org.name, done.group_memberships_removed, done.sessions_ended
+            );
         }
         AdminCommand::Member(MemberCommand::Add { org, email, role }) => {
             let role = OrgRole::parse(&role)?;

@@ -29,6 +29,24 @@ pub enum Command {
     /// Operator commands: organizations, users, memberships, groups, feature flags.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Rotate the vault's keys: make a key, re-seal everything with the active key, retire one.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Print a new key line, marked standby, for the next version of the configured ring.
+    New,
+    /// Show which key versions the ring holds and how many sealed values each one seals.
+    Status,
+    /// Re-seal every sealed value with the ring's active key, in batches; safe to stop and rerun.
+    Rewrap {
+        #[arg(long, default_value_t = 100)]
+        batch: u64,
+    },
+    /// Forget key VERSION once nothing is sealed with it; start-up then accepts a ring without it.
+    Retire { version: u32 },
 }
 
 #[derive(Subcommand, Debug)]
@@ -74,6 +92,8 @@ pub enum UserCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Disable a user everywhere: they cannot sign in, and their sessions end at once.
+    Disable { email: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,6 +104,8 @@ pub enum MemberCommand {
         email: String,
         role: String,
     },
+    /// Remove a user from an organization and its groups; their sessions end at once.
+    Remove { org: String, email: String },
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use domain::salesforce_settings::DefaultApp;
+use ipnet::IpNet;
 use salesforce::{HostPolicy, LoginHost};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -91,6 +92,25 @@ pub struct Settings {
         global = true
     )]
     pub salesforce_dev_origins: Vec<String>,
+
+    /// Proxies in front of Sofie whose `X-Forwarded-For` is believed, as CIDRs (e.g.
+    /// `10.0.0.0/8,::1/128`), comma-separated. Without it the TCP peer is the client address.
+    #[arg(
+        long,
+        env = "SOFIE_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_cidr,
+        global = true
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// A CIDR, or a bare address meaning just that address.
+fn parse_cidr(raw: &str) -> Result<IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{raw:?} is not a CIDR such as 10.0.0.0/8 or an IP address"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +132,10 @@ pub enum ConfigError {
     },
     #[error("{0}: {1}")]
     Salesforce(&'static str, salesforce::HostError),
+    #[error(
+        "SOFIE_SALESFORCE_DEV_ORIGINS is for development only and is refused while a public origin ({0}) uses https"
+    )]
+    DevOriginsInProduction(Url),
 }
 
 impl Settings {
@@ -172,8 +196,15 @@ impl Settings {
         }
     }
 
-    /// The Salesforce hosts admins may enter: Salesforce's own, plus development origins.
-    pub fn host_policy(&self) -> Result<HostPolicy, ConfigError> {
+    /// The Salesforce hosts admins may enter: Salesforce's own, plus development origins, which
+    /// are refused when Sofie is served over https (a production deployment): they would let
+    /// Salesforce calls go over plain http.
+    pub fn host_policy(&self, origins: &[Url]) -> Result<HostPolicy, ConfigError> {
+        if !self.salesforce_dev_origins.is_empty()
+            && let Some(https) = origins.iter().find(|o| o.scheme() == "https")
+        {
+            return Err(ConfigError::DevOriginsInProduction(https.clone()));
+        }
         HostPolicy::with_dev_origins(&self.salesforce_dev_origins)
             .map_err(|e| ConfigError::Salesforce("SOFIE_SALESFORCE_DEV_ORIGINS", e))
     }

@@ -7,9 +7,8 @@ use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
 use domain::password::Passwords;
 use domain::roles::{GroupRole, OrgRole};
 use domain::salesforce_settings::{
-    self as settings, AppSource, ClientId, Scope, SecretChange, SettingsInput,
+    AppSource, ClientId, Scope, SecretChange, SettingsInput, SettingsService,
 };
-use domain::vault::Vault;
 use domain::{DomainError, DomainResult};
 use salesforce_sim::{SimConfig, SimUrls};
 use sea_orm::DatabaseConnection;
@@ -81,7 +80,7 @@ pub fn use_simulator(settings: &mut crate::config::Settings, urls: &SimUrls) {
 /// Seeds the demo organization; every demo user gets `password`. Acme uses Sofie's default app.
 pub async fn seed(
     db: &DatabaseConnection,
-    vault: &Vault,
+    settings: &SettingsService,
     password: &SecretString,
 ) -> DomainResult<Vec<DemoLogin>> {
     let passwords = Passwords::new();
@@ -141,24 +140,8 @@ pub async fn seed(
         secret: SecretChange::Keep,
         auth_base_url: None,
     };
-    // The operator seeds this, so the org admin's step-up is taken as done.
-    let now = Some(time::OffsetDateTime::now_utc().unix_timestamp());
-    let default_app = settings::DefaultApp {
-        client_id: SIM_CLIENT_ID.into(),
-        client_secret: None,
-        login_host: salesforce::LoginHost::production(),
-    };
-    settings::save(
-        db,
-        vault,
-        Some(&default_app),
-        &org,
-        users[0].id,
-        Scope::Org,
-        &input,
-        now,
-    )
-    .await?;
+    // The operator seeds this: it is the operator's save, not a person's, so no step-up.
+    settings.save_as_operator(&org, Scope::Org, &input).await?;
     Ok(PEOPLE
         .iter()
         .map(|(email, _, _, role)| DemoLogin {

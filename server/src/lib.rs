@@ -4,7 +4,10 @@
 pub mod admin;
 pub mod cli;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
+pub mod keys;
 pub mod middleware;
+pub mod session_store;
 pub mod startup;
 pub mod telemetry;

@@ -1,8 +1,10 @@
 use clap::Parser;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
+#[cfg(feature = "demo")]
+use secrecy::SecretString;
 use server::cli::{Cli, Command};
 use server::startup::Application;
-use server::{admin, demo, telemetry};
+use server::{admin, keys, telemetry};
 
 #[tokio::main]
 async fn main() {
@@ -26,34 +28,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Demo => {
-            let mut settings = settings;
-            let callbacks: Vec<String> = settings
-                .origins(settings.site_addr)?
-                .iter()
-                .map(|o| {
-                    format!(
-                        "{}{}",
-                        o.as_str().trim_end_matches('/'),
-                        server::startup::CALLBACK_PATH
-                    )
-                })
-                .collect();
-            let sim = salesforce_sim::spawn(demo::simulator_config(&callbacks)).await?;
-            demo::use_simulator(&mut settings, &sim.urls);
-            let app = Application::build(&settings).await?;
-            let (password, generated) = match std::env::var("SOFIE_DEMO_PASSWORD") {
-                Ok(p) if !p.is_empty() => (SecretString::from(p), false),
-                _ => (admin::generate_password(), true),
-            };
-            let logins = demo::seed(&app.db, &app.vault, &password).await?;
-            let url = app.origins[0].as_str().trim_end_matches('/').to_string();
-            demo::print_logins(&url, &logins, &password, generated, &sim.urls);
-            // The simulator lives as long as the server.
-            let served = serve(app).await;
-            sim.shutdown().await;
-            served
-        }
+        Command::Demo => demo(settings).await,
+        Command::Keys(command) => keys::run(&settings, command).await,
         Command::Admin(command) => {
             settings.prepare_sqlite_dir()?;
             let db = domain::db::connect(settings.database_url.expose_secret()).await?;
@@ -67,4 +43,44 @@ async fn serve(app: Application) -> anyhow::Result<()> {
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await?;
     Ok(())
+}
+
+/// Demo mode: the simulator plays Salesforce in this process.
+#[cfg(feature = "demo")]
+async fn demo(mut settings: server::config::Settings) -> anyhow::Result<()> {
+    use server::demo;
+    let callbacks: Vec<String> = settings
+        .origins(settings.site_addr)?
+        .iter()
+        .map(|o| {
+            format!(
+                "{}{}",
+                o.as_str().trim_end_matches('/'),
+                server::startup::CALLBACK_PATH
+            )
+        })
+        .collect();
+    let sim = salesforce_sim::spawn(demo::simulator_config(&callbacks)).await?;
+    demo::use_simulator(&mut settings, &sim.urls);
+    let app = Application::build(&settings).await?;
+    let (password, generated) = match std::env::var("SOFIE_DEMO_PASSWORD") {
+        Ok(p) if !p.is_empty() => (SecretString::from(p), false),
+        _ => (admin::generate_password(), true),
+    };
+    let logins = demo::seed(&app.db, &app.settings, &password).await?;
+    let url = app.origins[0].as_str().trim_end_matches('/').to_string();
+    demo::print_logins(&url, &logins, &password, generated, &sim.urls);
+    // The simulator lives as long as the server.
+    let served = serve(app).await;
+    sim.shutdown().await;
+    served
+}
+
+/// A production build carries no simulator, seeded users or known passwords.
+#[cfg(not(feature = "demo"))]
+async fn demo(_: server::config::Settings) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this sofie was built without demo mode; build it with `cargo build -p server --features demo` \
+         (scripts/run.sh does) to run the demo with the Salesforce simulator"
+    )
 }

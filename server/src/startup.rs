@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::auth::SignIn;
 use domain::password::Passwords;
-use domain::session_store::DbSessionStore;
+use domain::salesforce_settings::SettingsService;
 use domain::vault::Vault;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -25,9 +25,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Settings;
+use crate::middleware::client_ip::{TrustedProxies, client_ip};
+use crate::middleware::limits;
 use crate::middleware::origin_check::{AllowedOrigins, origin_check};
 use crate::middleware::request_log::request_log;
 use crate::middleware::security_headers::{CspNonce, HeaderPolicy, security_headers};
+use crate::session_store::DbSessionStore;
 
 /// Where Salesforce sends people back after consent; one exact URL per public origin.
 pub const CALLBACK_PATH: &str = "/api/integrations/callback/salesforce";
@@ -48,6 +51,7 @@ pub struct Application {
     /// The public origins; the first is canonical.
     pub origins: Vec<url::Url>,
     pub vault: Arc<Vault>,
+    pub settings: SettingsService,
 }
 
 impl Application {
@@ -68,18 +72,23 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let host_policy = settings.host_policy()?;
+        let host_policy = settings.host_policy(&origins)?;
         let callback_urls = origins
             .iter()
             .map(|o| format!("{}{CALLBACK_PATH}", o.as_str().trim_end_matches('/')))
             .collect();
         let vault = Arc::new(vault);
+        let salesforce_settings = SettingsService {
+            db: db.clone(),
+            vault: vault.clone(),
+            default_app: settings.default_app(&host_policy)?,
+            host_policy,
+        };
         let services = Services {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
             vault: vault.clone(),
-            default_app: settings.default_app(&host_policy)?,
-            host_policy,
+            settings: salesforce_settings.clone(),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
@@ -92,16 +101,20 @@ impl Application {
                 leptos_options,
                 services,
             },
-            https,
-            AllowedOrigins(Arc::new(allowed)),
+            Edge {
+                https,
+                allowed: AllowedOrigins(Arc::new(allowed)),
+                trusted_proxies: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
+            },
         );
-        spawn_session_cleanup(db.clone());
+        spawn_cleanup(db.clone());
         Ok(Self {
             listener,
             router,
             db,
             origins,
             vault,
+            settings: salesforce_settings,
         })
     }
 
@@ -132,7 +145,19 @@ fn provide_request_context(services: Services) -> impl Fn() + Clone + Send + 'st
     }
 }
 
-pub fn router(state: AppState, https: bool, allowed: AllowedOrigins) -> Router {
+/// What the edge layers need to know about the deployment.
+pub struct Edge {
+    pub https: bool,
+    pub allowed: AllowedOrigins,
+    pub trusted_proxies: TrustedProxies,
+}
+
+pub fn router(state: AppState, edge: Edge) -> Router {
+    let Edge {
+        https,
+        allowed,
+        trusted_proxies,
+    } = edge;
     let routes = generate_route_list(App);
     let context = provide_request_context(state.services.clone());
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
@@ -161,12 +186,24 @@ pub fn router(state: AppState, https: bool, allowed: AllowedOrigins) -> Router {
         >(context, shell))
         .layer(sessions)
         .with_state(state);
-    Router::new()
-        .merge(assets)
-        .merge(pages)
+    harden(
+        Router::new().merge(assets).merge(pages),
+        HeaderPolicy { https },
+        allowed,
+    )
+    .layer(axum::middleware::from_fn_with_state(
+        trusted_proxies,
+        client_ip,
+    ))
+}
+
+/// The layers every response passes through, innermost first: size, time and panic limits; the
+/// cross-site check; security headers (on error pages too); the request log.
+pub fn harden(router: Router, headers: HeaderPolicy, allowed: AllowedOrigins) -> Router {
+    limits::limit(router)
         .layer(axum::middleware::from_fn_with_state(allowed, origin_check))
         .layer(axum::middleware::from_fn_with_state(
-            HeaderPolicy { https },
+            headers,
             security_headers,
         ))
         .layer(axum::middleware::from_fn(request_log))
@@ -176,13 +213,20 @@ async fn server_fn_handler(State(state): State<AppState>, request: Request) -> i
     handle_server_fns_with_context(provide_request_context(state.services.clone()), request).await
 }
 
-fn spawn_session_cleanup(db: DatabaseConnection) {
+/// Purges expired sessions and sign-in failures that no longer count.
+fn spawn_cleanup(db: DatabaseConnection) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
         loop {
             every.tick().await;
-            if let Err(err) = domain::session_store::delete_expired(&db).await {
+            if let Err(err) = domain::sessions::delete_expired(&db).await {
                 tracing::warn!(error = %err, "could not purge expired sessions");
+            }
+            let now = time::OffsetDateTime::now_utc();
+            if let Err(err) =
+                domain::throttle::delete_stale(&db, domain::auth::THROTTLE_WINDOW, now).await
+            {
+                tracing::warn!(error = %err, "could not purge old sign-in failures");
             }
         }
     });

@@ -4,17 +4,15 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Signs in with email and password; on success the session id is rotated and the browser is sent
-/// home with a 303.
+/// Signs in with email and password; on success the session starts afresh (new id, no data of
+/// the session before) and the browser is sent home with a 303.
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::session_store::USER_ID_KEY;
     use secrecy::SecretString;
 
     let result = async {
         let services = services()?;
-        let session = session().await?;
         let ip = client_ip().await;
         let user = services
             .sign_in
@@ -25,19 +23,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 ip.as_deref(),
             )
             .await?;
-        // A new id at sign-in: an id planted before sign-in is worthless after it.
-        session.cycle_id().await.map_err(session_error)?;
-        session
-            .insert(USER_ID_KEY, user.id)
-            .await
-            .map_err(session_error)?;
-        session
-            .insert(
-                SIGNED_IN_AT_KEY,
-                time::OffsetDateTime::now_utc().unix_timestamp(),
-            )
-            .await
-            .map_err(session_error)?;
+        session().await?.begin(user.id).await?;
         see_other("/");
         Ok(())
     }
@@ -51,20 +37,26 @@ pub async fn logout() -> Result<(), AppError> {
     use super::ssr::*;
     use domain::audit::{self, AuditAction, AuditEvent};
 
-    let services = services()?;
-    let session = session().await?;
-    if let Ok(user) = signed_in_user(&services, &session).await {
-        audit::record(
-            &services.db,
-            AuditEvent::new(AuditAction::Logout)
-                .actor(Some(user.id))
-                .ip(client_ip().await),
-        )
-        .await?;
+    let result = async {
+        match signed_in().await {
+            Ok(me) => {
+                audit::record(
+                    &me.services.db,
+                    AuditEvent::new(AuditAction::Logout)
+                        .actor(Some(me.user.id))
+                        .ip(client_ip().await),
+                )
+                .await?;
+                me.session.end().await?;
+            }
+            Err(AppError::Unauthorized) => session().await?.end().await?,
+            Err(other) => return Err(other),
+        }
+        see_other("/login");
+        Ok(())
     }
-    session.flush().await.map_err(session_error)?;
-    see_other("/login");
-    Ok(())
+    .await;
+    fail(result)
 }
 
 /// Ends every session of the signed-in user, on every device.
@@ -73,19 +65,21 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
     use super::ssr::*;
     use domain::audit::{self, AuditAction, AuditEvent};
 
-    let services = services()?;
-    let session = session().await?;
-    let user = signed_in_user(&services, &session).await?;
-    let ended = domain::session_store::delete_user_sessions(&services.db, user.id).await?;
-    session.flush().await.map_err(session_error)?;
-    audit::record(
-        &services.db,
-        AuditEvent::new(AuditAction::LogoutEverywhere)
-            .actor(Some(user.id))
-            .details(serde_json::json!({ "sessions_ended": ended }))
-            .ip(client_ip().await),
-    )
-    .await?;
-    see_other("/login");
-    Ok(())
+    let result = async {
+        let me = signed_in().await?;
+        let ended = domain::sessions::delete_user_sessions(&me.services.db, me.user.id).await?;
+        me.session.end().await?;
+        audit::record(
+            &me.services.db,
+            AuditEvent::new(AuditAction::LogoutEverywhere)
+                .actor(Some(me.user.id))
+                .details(serde_json::json!({ "sessions_ended": ended }))
+                .ip(client_ip().await),
+        )
+        .await?;
+        see_other("/login");
+        Ok(())
+    }
+    .await;
+    fail(result)
 }

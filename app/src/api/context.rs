@@ -44,9 +44,8 @@ pub struct OrgContext {
 pub async fn get_viewer() -> Result<Viewer, AppError> {
     use super::ssr::*;
     let result = async {
-        let services = services()?;
-        let user = signed_in_user(&services, &session().await?).await?;
-        server::viewer(&services, &user).await
+        let me = signed_in().await?;
+        server::viewer(&me.services, &me.user).await
     }
     .await;
     fail(result)
@@ -57,14 +56,9 @@ pub async fn get_viewer() -> Result<Viewer, AppError> {
 pub async fn get_org_admin_context(org: String) -> Result<OrgContext, AppError> {
     use super::ssr::*;
     let result = async {
-        let services = services()?;
-        let user = signed_in_user(&services, &session().await?).await?;
-        let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        if !actor.is_org_admin() {
-            server::audit_denied(&services, &actor, "organization settings").await?;
-            return Err(AppError::Forbidden);
-        }
-        server::org_context(&services, &actor).await
+        let (me, actor) = actor(&org).await?;
+        domain::access::require_org_admin(&me.services.db, &actor, "organization settings").await?;
+        server::org_context(&me.services, &actor).await
     }
     .await;
     fail(result)
@@ -73,7 +67,6 @@ pub async fn get_org_admin_context(org: String) -> Result<OrgContext, AppError> 
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use domain::access::Actor;
-    use domain::audit::{self, AuditAction, AuditEvent};
     use domain::entities::user;
 
     use super::*;
@@ -115,22 +108,5 @@ pub(crate) mod server {
             salesforce_enabled: actor.org.salesforce_enabled,
             admin_groups,
         })
-    }
-
-    /// Records that `actor` was refused `what`.
-    pub async fn audit_denied(
-        services: &Services,
-        actor: &Actor,
-        what: &str,
-    ) -> Result<(), AppError> {
-        audit::record(
-            &services.db,
-            AuditEvent::new(AuditAction::AccessDenied)
-                .org(actor.org.id)
-                .actor(Some(actor.user.id))
-                .target(what),
-        )
-        .await?;
-        Ok(())
     }
 }

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod context;
 pub mod salesforce_settings;
+#[cfg(feature = "ssr")]
+pub mod session;
 pub mod settings_dto;
 #[cfg(feature = "ssr")]
 pub mod settings_ssr;

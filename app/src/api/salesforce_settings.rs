@@ -17,35 +17,30 @@ fn ticked(field: &Option<String>) -> bool {
 #[server(endpoint = "salesforce/org-settings")]
 pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppError> {
     use super::ssr::*;
-    use domain::salesforce_settings::{self as settings, Scope};
+    use domain::salesforce_settings::{SCOPES, Scope};
     let result = async {
-        let (services, session, actor) = admin_actor(&org, None).await?;
-        let context = super::context::server::org_context(&services, &actor).await?;
-        let groups = domain::access::administered_groups(&services.db, &actor).await?;
-        // One query for every group's row, rather than one per group.
-        let summaries = settings::group_outcomes(
-            &services.db,
-            &actor.org,
-            groups,
-            services.default_app.as_ref(),
-        )
-        .await?
-        .into_iter()
-        .map(|outcome| GroupSummary {
-            group: super::context::GroupLink {
-                id: outcome.group.id,
-                name: outcome.group.name,
-            },
-            override_enabled: outcome.override_enabled,
-            members_get: super::settings_ssr::effective_view(outcome.outcome),
-        })
-        .collect();
+        let (me, actor) = actor(&org).await?;
+        let page = settings_page(&me, &actor, Scope::Org).await?;
+        let settings = &me.services.settings;
+        let groups = settings
+            .group_outcomes(&actor)
+            .await?
+            .into_iter()
+            .map(|outcome| GroupSummary {
+                group: super::context::GroupLink {
+                    id: outcome.group.id,
+                    name: outcome.group.name,
+                },
+                override_enabled: outcome.override_enabled,
+                members_get: super::settings_ssr::effective_view(outcome.outcome),
+            })
+            .collect();
         Ok(OrgSalesforcePage {
-            page: settings_page(&services, &session, &actor, context, Scope::Org).await?,
-            default_app_available: services.default_app.is_some(),
-            callback_urls: services.callback_urls.to_vec(),
-            scopes: settings::SCOPES.join(" "),
-            groups: summaries,
+            page,
+            default_app_available: settings.default_app.is_some(),
+            callback_urls: me.services.callback_urls.to_vec(),
+            scopes: SCOPES.join(" "),
+            groups,
         })
     }
     .await;
@@ -57,18 +52,17 @@ pub async fn get_group_override(org: String, group_id: i64) -> Result<GroupOverr
     use super::ssr::*;
     use domain::salesforce_settings::Scope;
     let result = async {
-        let (services, session, actor) = admin_actor(&org, Some(group_id)).await?;
-        let group = domain::access::group_for_admin(&services.db, &actor, group_id).await?;
-        let context = super::context::server::org_context(&services, &actor).await?;
-        let members = domain::accounts::group_members(&services.db, &group)
+        let (me, actor) = actor(&org).await?;
+        let group = domain::access::group_for_admin(&me.services.db, &actor, group_id).await?;
+        let page = settings_page(&me, &actor, Scope::Group(group.id)).await?;
+        let members = domain::accounts::group_members(&me.services.db, &group)
             .await?
             .into_iter()
             .map(|(user, role)| (user.display_name, role.as_str().to_string()))
             .collect();
-        let org_default = org_default(&services, &actor).await?;
+        let org_default = me.services.settings.org_default(&actor).await?;
         Ok(GroupOverridePage {
-            page: settings_page(&services, &session, &actor, context, Scope::Group(group.id))
-                .await?,
+            page,
             group: super::context::GroupLink {
                 id: group.id,
                 name: group.name,
@@ -91,11 +85,11 @@ pub async fn save_org_salesforce(
     clear_secret: Option<String>,
     auth_base_url: String,
 ) -> Result<SaveResult, AppError> {
-    let form = super::settings_ssr::RawForm {
+    let form = domain::salesforce_settings::SettingsForm {
         enabled: ticked(&enabled),
         app_source,
         client_id,
-        client_secret,
+        client_secret: client_secret.into(),
         clear_secret: ticked(&clear_secret),
         auth_base_url,
     };
@@ -112,34 +106,32 @@ pub async fn save_group_override(
     clear_secret: Option<String>,
     auth_base_url: String,
 ) -> Result<SaveResult, AppError> {
-    let form = super::settings_ssr::RawForm {
+    let form = domain::salesforce_settings::SettingsForm {
         enabled: ticked(&enabled),
         // A group override is always the group's own app.
         app_source: "organization".into(),
         client_id,
-        client_secret,
+        client_secret: client_secret.into(),
         clear_secret: ticked(&clear_secret),
         auth_base_url,
     };
     save_scoped(&org, Some(group_id), form).await
 }
 
-/// Re-enter the password; a parked save for this organization is then completed as submitted.
+/// Re-enter the password; a change parked in this sign-in is then completed as submitted, if the
+/// person still holds the right for it.
 #[server(endpoint = "salesforce/step-up")]
 pub async fn step_up(org: String, password: String) -> Result<Option<SaveResult>, AppError> {
-    use super::settings_ssr::{STEPPED_UP_AT_KEY, complete_pending};
     use super::ssr::*;
     let result = async {
-        let services = services()?;
-        let session = session().await?;
-        let user = signed_in_user(&services, &session).await?;
-        let actor = domain::access::actor_in(&services.db, user, &org).await?;
+        let (me, mut actor) = actor(&org).await?;
         let ip = client_ip().await;
-        match services
+        let record = match me
+            .services
             .sign_in
             .step_up(
-                &services.db,
-                &actor.user,
+                &me.services.db,
+                &actor,
                 &secrecy::SecretString::from(password),
                 ip.as_deref(),
             )
@@ -152,17 +144,21 @@ pub async fn step_up(org: String, password: String) -> Result<Option<SaveResult>
                 });
             }
             other => other?,
-        }
-        session.cycle_id().await.map_err(session_error)?;
-        session
-            .insert(
-                STEPPED_UP_AT_KEY,
-                time::OffsetDateTime::now_utc().unix_timestamp(),
-            )
-            .await
-            .map_err(session_error)?;
-        match complete_pending(&services, &session, &actor).await? {
-            Some((_, result)) => Ok(Some(result)),
+        };
+        me.session.record_step_up(record.clone()).await?;
+        actor.authn.step_up = Some(record);
+        // Taken out first: whatever completion decides, the parked change is used once.
+        let Some(parked) = me.session.take_parked().await? else {
+            see_other(&format!("/o/{}/settings/integrations", actor.org.slug));
+            return Ok(None);
+        };
+        match me
+            .services
+            .settings
+            .complete_parked(&actor, &parked)
+            .await?
+        {
+            Some((scope, outcome)) => finish(&me, &actor, scope, outcome).await.map(Some),
             None => {
                 see_other(&format!("/o/{}/settings/integrations", actor.org.slug));
                 Ok(None)
@@ -178,11 +174,8 @@ pub async fn step_up(org: String, password: String) -> Result<Option<SaveResult>
 pub async fn cancel_step_up(org: String, back_to: String) -> Result<(), AppError> {
     use super::ssr::*;
     let result = async {
-        let services = services()?;
-        let session = session().await?;
-        let user = signed_in_user(&services, &session).await?;
-        let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        super::settings_ssr::cancel_pending(&session).await?;
+        let (me, actor) = actor(&org).await?;
+        me.session.take_parked().await?;
         // Only back to a page of this organization: never an open redirect.
         let prefix = format!("/o/{}/", actor.org.slug);
         see_other(if back_to.starts_with(&prefix) && !back_to.contains("//") {
@@ -203,112 +196,79 @@ pub async fn get_my_salesforce(
 ) -> Result<(super::context::OrgContext, EffectiveView), AppError> {
     use super::ssr::*;
     let result = async {
-        let services = services()?;
-        let user = signed_in_user(&services, &session().await?).await?;
-        let actor = domain::access::actor_in(&services.db, user, &org).await?;
-        let effective = domain::salesforce_settings::effective_for(
-            &services.db,
-            &actor,
-            services.default_app.as_ref(),
-        )
-        .await?;
-        let context = super::context::server::org_context(&services, &actor).await?;
+        let (me, actor) = actor(&org).await?;
+        let effective = me.services.settings.effective_for(&actor).await?;
+        let context = super::context::server::org_context(&me.services, &actor).await?;
         Ok((context, super::settings_ssr::effective_view(effective)))
     }
     .await;
     fail(result)
 }
 
-/// Saves the organization's settings (`group_id` None) or a group's override, for an actor
-/// allowed to.
+/// Saves the organization's settings (`group_id` None) or a group's override; the domain checks
+/// that the actor may.
 #[cfg(feature = "ssr")]
 async fn save_scoped(
     org: &str,
     group_id: Option<i64>,
-    form: super::settings_ssr::RawForm,
+    form: domain::salesforce_settings::SettingsForm,
 ) -> Result<SaveResult, AppError> {
     use domain::salesforce_settings::Scope;
     let result = async {
-        let (services, session, actor) = admin_actor(org, group_id).await?;
+        let (me, actor) = super::ssr::actor(org).await?;
         let scope = group_id.map_or(Scope::Org, Scope::Group);
-        super::settings_ssr::save(&services, &session, &actor, scope, form).await
+        let outcome = me.services.settings.save(&actor, scope, form).await?;
+        finish(&me, &actor, scope, outcome).await
     }
     .await;
     super::ssr::fail(result)
 }
 
+/// Tells the person what a save did, keeps a parked change with the sign-in, and sends the
+/// browser back to the settings page.
 #[cfg(feature = "ssr")]
-async fn admin_actor(
-    org: &str,
-    group_id: Option<i64>,
-) -> Result<
-    (
-        super::ssr::Services,
-        tower_sessions::Session,
-        domain::access::Actor,
-    ),
-    AppError,
-> {
-    use super::ssr::*;
-    let services = services()?;
-    let session = session().await?;
-    let user = signed_in_user(&services, &session).await?;
-    let actor = domain::access::actor_in(&services.db, user, org).await?;
-    let allowed = match group_id {
-        None => actor.is_org_admin(),
-        Some(id) => {
-            let group = domain::access::group_for_admin(&services.db, &actor, id).await;
-            match group {
-                Err(domain::DomainError::NotFound(what)) => {
-                    return Err(domain::DomainError::NotFound(what).into());
-                }
-                other => other.is_ok(),
-            }
+async fn finish(
+    me: &super::ssr::SignedIn,
+    actor: &domain::access::Actor,
+    scope: domain::salesforce_settings::Scope,
+    outcome: domain::salesforce_settings::SaveOutcome,
+) -> Result<SaveResult, AppError> {
+    use domain::salesforce_settings::SaveOutcome;
+    let result = match outcome {
+        SaveOutcome::Saved { version, note } => {
+            let notice = format!(
+                "Saved (settings version {version}). {}",
+                note.clone().unwrap_or_default()
+            );
+            me.session.set_notice(notice.trim()).await?;
+            SaveResult::Saved { version, note }
+        }
+        SaveOutcome::StepUpRequired(parked) => {
+            me.session.park(parked).await?;
+            SaveResult::StepUpRequired
         }
     };
-    if !allowed {
-        let what = if group_id.is_some() {
-            "group settings"
-        } else {
-            "organization settings"
-        };
-        super::context::server::audit_denied(&services, &actor, what).await?;
-        return Err(AppError::Forbidden);
-    }
-    Ok((services, session, actor))
+    super::ssr::see_other(&super::settings_ssr::page_path(&actor.org.slug, scope));
+    Ok(result)
 }
 
 #[cfg(feature = "ssr")]
 async fn settings_page(
-    services: &super::ssr::Services,
-    session: &tower_sessions::Session,
+    me: &super::ssr::SignedIn,
     actor: &domain::access::Actor,
-    context: super::context::OrgContext,
     scope: domain::salesforce_settings::Scope,
 ) -> Result<SettingsPage, AppError> {
-    use super::settings_ssr::*;
+    let settings = &me.services.settings;
+    let saved = settings.settings(actor, scope).await?;
+    let step_up_pending = match me.session.parked().await? {
+        Some(parked) => settings.parked_scope(actor, &parked)? == Some(scope),
+        None => false,
+    };
     Ok(SettingsPage {
-        context,
-        settings: view_of(
-            domain::salesforce_settings::load(&services.db, actor.org.id, scope).await?,
-        ),
+        context: super::context::server::org_context(&me.services, actor).await?,
+        settings: super::settings_ssr::view_of(saved),
         features_on: actor.org.integrations_enabled && actor.org.salesforce_enabled,
-        step_up_pending: pending_for(session, &actor.org.slug, scope).await?,
-        notice: take_notice(session).await?,
+        step_up_pending,
+        notice: me.session.take_notice().await?,
     })
-}
-
-#[cfg(feature = "ssr")]
-async fn org_default(
-    services: &super::ssr::Services,
-    actor: &domain::access::Actor,
-) -> Result<domain::salesforce_settings::Effective, AppError> {
-    let mut members = actor.clone();
-    members.groups.clear();
-    Ok(domain::salesforce_settings::effective_for(
-        &services.db,
-        &members,
-        services.default_app.as_ref(),
-    )
-    .await?)
 }

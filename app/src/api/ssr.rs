@@ -1,34 +1,24 @@
 //! Server-only helpers shared by the server functions: the services the server provides as
-//! context, the session, the signed-in user, and the one mapping from domain errors.
+//! context, the one extractor of the signed-in person, and the one mapping from domain errors.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::ConnectInfo;
+use axum::extract::{FromRef, FromRequestParts};
 use domain::DomainError;
+use domain::access::Actor;
 use domain::auth::SignIn;
 use domain::entities::user;
-use domain::salesforce_settings::DefaultApp;
-use domain::session_store::USER_ID_KEY;
+use domain::salesforce_settings::SettingsService;
+use domain::step_up::Authn;
 use domain::vault::Vault;
+use http::request::Parts;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use salesforce::HostPolicy;
 use sea_orm::DatabaseConnection;
-use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use super::session::TypedSession;
 use crate::error::AppError;
-
-/// Session key holding the Unix time of sign-in, for the absolute session lifetime.
-pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
-/// Sessions end 12 hours after sign-in however active they are (NIST SP 800-63B, AAL2).
-pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 60 * 60;
-/// Session key holding the Unix time the session's idle expiry was last pushed back.
-const SEEN_AT_KEY: &str = "seen_at";
-/// The store only saves changed sessions; touching `seen_at` at most this often keeps the
-/// 30-minute idle expiry sliding without a write on every request.
-const TOUCH_EVERY_SECS: i64 = 60;
 
 /// What the server hands every page and server function.
 #[derive(Clone)]
@@ -36,66 +26,124 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub sign_in: SignIn,
     pub vault: Arc<Vault>,
-    /// Sofie's own Salesforce app, when the operator configured one.
-    pub default_app: Option<DefaultApp>,
-    /// Which Salesforce hosts admins may enter (plus the simulator in development).
-    pub host_policy: HostPolicy,
+    pub settings: SettingsService,
     /// The exact OAuth callback URL for each public origin, canonical first.
     pub callback_urls: Arc<Vec<String>>,
 }
+
+/// The client's address, as the server's edge determined it (the TCP peer, or the right-most
+/// untrusted `X-Forwarded-For` hop behind a trusted proxy). Put into each request's extensions.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub Option<String>);
 
 pub fn services() -> Result<Services, AppError> {
     use_context::<Services>().ok_or_else(|| internal("the server did not provide its services"))
 }
 
-pub async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>()
+fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| internal("no request parts in context"))
+}
+
+pub async fn session() -> Result<TypedSession, AppError> {
+    let mut parts = request_parts()?;
+    Session::from_request_parts(&mut parts, &())
         .await
-        .map_err(|e| internal(format!("no session layer: {e}")))
+        .map(TypedSession)
+        .map_err(|(_, why)| internal(format!("no session layer: {why}")))
 }
 
 pub async fn client_ip() -> Option<String> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+    use_context::<Parts>()?
+        .extensions
+        .get::<ClientIp>()?
+        .0
+        .clone()
 }
 
-/// The signed-in, enabled user, or `Unauthorized`. Ends sessions past their absolute lifetime.
-pub async fn signed_in_user(
-    services: &Services,
-    session: &Session,
-) -> Result<user::Model, AppError> {
-    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
-    let signed_in_at: Option<i64> = session.get(SIGNED_IN_AT_KEY).await.map_err(session_error)?;
-    let (Some(user_id), Some(signed_in_at)) = (user_id, signed_in_at) else {
-        return Err(AppError::Unauthorized);
-    };
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    if now - signed_in_at > ABSOLUTE_LIFETIME_SECS {
-        session.flush().await.map_err(session_error)?;
-        return Err(AppError::Unauthorized);
-    }
-    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(session_error)?;
-    if seen_at.is_none_or(|seen| now - seen >= TOUCH_EVERY_SECS) {
-        session
-            .insert(SEEN_AT_KEY, now)
+/// The signed-in, enabled person of this request, with their session and what it proves. The
+/// one way server functions and handlers learn who is acting.
+pub struct SignedIn {
+    pub services: Services,
+    pub session: TypedSession,
+    pub user: user::Model,
+    pub authn: Authn,
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Services: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let services = Services::from_ref(state);
+        let session = Session::from_request_parts(parts, state)
             .await
-            .map_err(session_error)?;
-    }
-    match domain::access::active_user(&services.db, user_id).await? {
-        Some(user) => Ok(user),
-        None => {
-            session.flush().await.map_err(session_error)?;
-            Err(AppError::Unauthorized)
+            .map(TypedSession)
+            .map_err(|(_, why)| internal(format!("no session layer: {why}")))?;
+        let (user_id, authn) = session.signed_in().await?.ok_or(AppError::Unauthorized)?;
+        match domain::access::active_user(&services.db, user_id).await? {
+            Some(user) => Ok(Self {
+                services,
+                session,
+                user,
+                authn,
+            }),
+            None => {
+                session.end().await?;
+                Err(AppError::Unauthorized)
+            }
         }
     }
+}
+
+impl SignedIn {
+    /// The person inside the organization `slug`, with their roles as the database has them now.
+    pub async fn actor(&self, slug: &str) -> Result<Actor, AppError> {
+        Ok(domain::access::actor_in(
+            &self.services.db,
+            self.user.clone(),
+            self.authn.clone(),
+            slug,
+        )
+        .await?)
+    }
+}
+
+/// The signed-in person of the current server function or page.
+pub async fn signed_in() -> Result<SignedIn, AppError> {
+    let services = services()?;
+    let mut parts = request_parts()?;
+    SignedIn::from_request_parts(&mut parts, &services).await
+}
+
+/// The signed-in person acting in organization `org`.
+pub async fn actor(org: &str) -> Result<(SignedIn, Actor), AppError> {
+    let me = signed_in().await?;
+    let actor = me.actor(org).await?;
+    Ok((me, actor))
 }
 
 /// A session store failure is almost always the database being down.
 pub fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");
     AppError::Unavailable
+}
+
+/// An error with its whole cause chain, for the log.
+struct Chain<'a>(&'static str, &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.0, self.1)?;
+        let mut source = self.1.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
 }
 
 pub fn internal(cause: impl std::fmt::Display) -> AppError {
@@ -120,7 +168,7 @@ impl From<DomainError> for AppError {
                 tracing::error!(%cause, "database unavailable");
                 AppError::Unavailable
             }
-            DomainError::Internal(cause) => internal(cause),
+            DomainError::Internal { context, source } => internal(Chain(context, &*source)),
         }
     }
 }
@@ -157,12 +205,18 @@ fn accepts_html() -> bool {
 /// framework's redirect back to the form, which carries the error; a page that called the
 /// function sets its own status when it renders the error.
 pub fn fail<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(err) = &result
-        && !accepts_html()
-    {
-        set_status(err);
+    if let Err(err) = &result {
+        fail_status(err);
     }
     result
+}
+
+/// The status half of `fail`, also used for requests the framework refused before the server
+/// function ran (a missing or malformed argument).
+pub fn fail_status(err: &AppError) {
+    if !accepts_html() {
+        set_status(err);
+    }
 }
 
 /// Redirects after a successful form post with 303, so the browser follows with a GET and never
@@ -171,5 +225,14 @@ pub fn see_other(path: &str) {
     leptos_axum::redirect(path);
     if let (true, Some(response)) = (accepts_html(), use_context::<ResponseOptions>()) {
         response.set_status(http::StatusCode::SEE_OTHER);
+    }
+}
+
+/// For axum handlers that use the extractor: the status and the error as JSON.
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
     }
 }

@@ -2,6 +2,7 @@
 //! against SQLite and PostgreSQL and reads every table through these entities.
 
 pub mod audit_event;
+pub mod auth_throttle;
 pub mod group;
 pub mod group_membership;
 pub mod integration_setting;

@@ -2,11 +2,11 @@
 //! organization's app; the organization's app is its own or Sofie's default; several enabled
 //! overrides mean the person chooses when connecting.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::input::AppSource;
-use super::{DefaultApp, PROVIDER, SCOPES};
-use crate::access::Actor;
+use super::{DefaultApp, PROVIDER, SCOPES, SettingsService};
+use crate::access::{self, Actor};
 use crate::entities::{group, integration_setting, organization};
 use crate::error::DomainResult;
 
@@ -43,7 +43,7 @@ pub enum Effective {
     },
 }
 
-const PRODUCTION: &str = "https://login.salesforce.com";
+pub(super) const PRODUCTION: &str = "https://login.salesforce.com";
 
 fn scopes() -> Vec<String> {
     SCOPES.iter().map(|s| s.to_string()).collect()
@@ -63,8 +63,8 @@ fn row_app(row: &integration_setting::Model, origin: AppOrigin) -> Option<Effect
     })
 }
 
-async fn rows(
-    db: &DatabaseConnection,
+pub(super) async fn rows(
+    db: &impl ConnectionTrait,
     org_id: i64,
 ) -> DomainResult<Vec<integration_setting::Model>> {
     Ok(integration_setting::Entity::find()
@@ -75,7 +75,7 @@ async fn rows(
 }
 
 /// The organization-level answer, for people with no applicable group override.
-fn org_level(
+pub(super) fn org_level(
     org: &organization::Model,
     rows: &[integration_setting::Model],
     default_app: Option<&DefaultApp>,
@@ -114,8 +114,26 @@ fn org_level(
     }
 }
 
-/// What applies to `actor` in their organization.
-pub async fn effective_for(
+impl SettingsService {
+    /// What applies to `actor` in their organization.
+    pub async fn effective_for(&self, actor: &Actor) -> DomainResult<Effective> {
+        effective_for(&self.db, actor, self.default_app.as_ref()).await
+    }
+
+    /// What applies to members of the organization with no group override.
+    pub async fn org_default(&self, actor: &Actor) -> DomainResult<Effective> {
+        let rows = rows(&self.db, actor.org.id).await?;
+        Ok(org_level(&actor.org, &rows, self.default_app.as_ref()))
+    }
+
+    /// What members of each group that `actor` administers get, for the organization page.
+    pub async fn group_outcomes(&self, actor: &Actor) -> DomainResult<Vec<GroupOutcome>> {
+        let groups = access::administered_groups(&self.db, actor).await?;
+        group_outcomes(&self.db, &actor.org, groups, self.default_app.as_ref()).await
+    }
+}
+
+async fn effective_for(
     db: &DatabaseConnection,
     actor: &Actor,
     default_app: Option<&DefaultApp>,
@@ -170,7 +188,7 @@ pub struct GroupOutcome {
     pub outcome: Effective,
 }
 
-pub async fn group_outcomes(
+async fn group_outcomes(
     db: &DatabaseConnection,
     org: &organization::Model,
     groups: Vec<group::Model>,

@@ -2,8 +2,10 @@
 
 use salesforce::{HostPolicy, LoginHost, PastedKind};
 use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
 
-use crate::error::DomainError;
+use super::store::Scope;
+use crate::error::{DomainError, DomainResult};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AppSource {
@@ -138,6 +140,25 @@ impl AuthBaseUrl {
     }
 }
 
+/// The settings form as submitted, before parsing. It is kept only in memory, or parked for
+/// step-up inside a payload the vault seals whole.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub enabled: bool,
+    /// `default` or `organization`; groups always use their own app.
+    pub app_source: String,
+    pub client_id: String,
+    #[serde(serialize_with = "expose_for_sealing")]
+    pub client_secret: SecretString,
+    pub clear_secret: bool,
+    pub auth_base_url: String,
+}
+
+/// Only ever called to build a payload that is sealed whole (`step_up::Parked`).
+fn expose_for_sealing<S: Serializer>(secret: &SecretString, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(secret.expose_secret())
+}
+
 /// One submitted settings form, parsed. Groups always use their own app (`AppSource::Organization`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SettingsInput {
@@ -146,6 +167,22 @@ pub struct SettingsInput {
     pub client_id: Option<ClientId>,
     pub secret: SecretChange,
     pub auth_base_url: Option<AuthBaseUrl>,
+}
+
+impl SettingsInput {
+    pub fn parse(form: &SettingsForm, scope: Scope, policy: &HostPolicy) -> DomainResult<Self> {
+        let app_source = match scope {
+            Scope::Org => AppSource::parse(&form.app_source)?,
+            Scope::Group(_) => AppSource::Organization,
+        };
+        Ok(Self {
+            enabled: form.enabled,
+            app_source,
+            client_id: ClientId::parse(&form.client_id)?,
+            secret: SecretChange::parse(form.client_secret.expose_secret(), form.clear_secret)?,
+            auth_base_url: AuthBaseUrl::parse(&form.auth_base_url, policy)?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,22 +1,30 @@
-//! Loading and saving settings rows. A save is one transaction: the row, its version bump, the
-//! sealed secret (bound to the row id) and the audit event land together or not at all.
+//! Loading and saving settings rows. Every operation takes the `Actor` and checks the exact right
+//! for the exact scope itself. A save is one transaction: the row, its version bump, the sealed
+//! secret (bound to the row id) and the audit event land together or not at all.
 
+use std::sync::Arc;
+
+use salesforce::HostPolicy;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, TransactionTrait,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::input::{AppSource, SecretChange, SettingsInput};
-use super::{DefaultApp, PROVIDER, step_up_is_fresh};
+use super::effective::{self, Effective};
+use super::input::{AppSource, SecretChange, SettingsForm, SettingsInput};
+use super::{DefaultApp, PROVIDER};
+use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::entities::{integration_setting, organization, user};
 use crate::error::{DomainError, DomainResult};
+use crate::step_up::Parked;
 use crate::vault::{Aad, Vault};
 
 /// Whose settings: the organization's, or one group's override.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
     Org,
     Group(i64),
@@ -30,7 +38,7 @@ impl Scope {
         }
     }
 
-    fn group_id(self) -> Option<i64> {
+    pub fn group_id(self) -> Option<i64> {
         match self {
             Self::Org => None,
             Self::Group(id) => Some(id),
@@ -54,14 +62,33 @@ pub struct SavedSettings {
     pub updated_by: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum SaveOutcome {
     Saved {
         version: i32,
         note: Option<String>,
     },
-    /// Nothing was saved: the person must re-enter their password first.
-    StepUpRequired,
+    /// Nothing was saved: the person must re-enter their password first. The change waits,
+    /// sealed, for the caller to keep with the sign-in and hand back to `complete_parked`.
+    StepUpRequired(Parked),
+}
+
+/// A change parked for step-up: where it goes and what was submitted.
+#[derive(Serialize, Deserialize)]
+struct ParkedSave {
+    scope: Scope,
+    form: SettingsForm,
+}
+
+/// The Salesforce settings of organizations and groups, with what they need to decide.
+#[derive(Clone)]
+pub struct SettingsService {
+    pub db: DatabaseConnection,
+    pub vault: Arc<Vault>,
+    /// Sofie's own Salesforce app, when the operator configured one.
+    pub default_app: Option<DefaultApp>,
+    /// Which Salesforce hosts admins may enter (plus the simulator in development).
+    pub host_policy: HostPolicy,
 }
 
 fn sealed_secret_aad(row_id: i64) -> Aad {
@@ -89,11 +116,7 @@ async fn display_name(db: &DatabaseConnection, id: Option<i64>) -> DomainResult<
         .map(|u| u.display_name))
 }
 
-pub async fn load(
-    db: &DatabaseConnection,
-    org_id: i64,
-    scope: Scope,
-) -> DomainResult<SavedSettings> {
+async fn load(db: &DatabaseConnection, org_id: i64, scope: Scope) -> DomainResult<SavedSettings> {
     let Some(row) = find_row(db, org_id, scope).await? else {
         return Ok(SavedSettings::default());
     };
@@ -145,41 +168,172 @@ fn check(
     }
 }
 
-/// Saving a secret, or changing the Client ID or Auth Base URL of a saved app, needs step-up.
-fn needs_step_up(existing: Option<&integration_setting::Model>, input: &SettingsInput) -> bool {
-    if input.secret != SecretChange::Keep {
-        return true;
-    }
-    let Some(row) = existing else { return false };
-    let new_client = input.client_id.as_ref().map(|c| c.as_str().to_string());
-    let new_host = input
-        .auth_base_url
-        .as_ref()
-        .map(|a| a.host.as_str().to_string());
-    (row.client_id.is_some() && row.client_id != new_client)
-        || (row.auth_base_url.is_some() && row.auth_base_url != new_host)
+/// Any change to the app source, client id, client secret or Auth Base URL needs a fresh
+/// step-up; so does switching on an app whose credentials differ from what members connect with
+/// now. Each of these can send members' sign-ins to another Salesforce organization.
+fn needs_step_up(
+    existing: Option<&integration_setting::Model>,
+    input: &SettingsInput,
+    switching_on_changes_members: bool,
+) -> bool {
+    let stored_source = existing.map_or(AppSource::Organization.as_str(), |r| &r.app_source);
+    let stored_client = existing.and_then(|r| r.client_id.as_deref());
+    let stored_host = existing.and_then(|r| r.auth_base_url.as_deref());
+    let credentials_changed = input.secret != SecretChange::Keep
+        || input.app_source.as_str() != stored_source
+        || input.client_id.as_ref().map(|c| c.as_str()) != stored_client
+        || input.auth_base_url.as_ref().map(|a| a.host.as_str()) != stored_host;
+    let switched_on = input.enabled && !existing.is_some_and(|r| r.enabled);
+    credentials_changed || (switched_on && switching_on_changes_members)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub async fn save(
-    db: &DatabaseConnection,
-    vault: &Vault,
-    default_app: Option<&DefaultApp>,
-    org: &organization::Model,
-    actor_id: i64,
-    scope: Scope,
-    input: &SettingsInput,
-    stepped_up_at: Option<i64>,
-) -> DomainResult<SaveOutcome> {
-    check(org, scope, input, default_app)?;
-    let now = OffsetDateTime::now_utc();
-    let txn = db.begin().await?;
-    let existing = find_row(&txn, org.id, scope).await?;
-    if needs_step_up(existing.as_ref(), input)
-        && !step_up_is_fresh(stepped_up_at, now.unix_timestamp())
-    {
-        return Ok(SaveOutcome::StepUpRequired);
+impl SettingsService {
+    /// Refuses, audited, unless `actor` may configure `scope`: org admins the organization and
+    /// every group, group admins their own groups. Checked on every call, completion included.
+    async fn authorize(&self, actor: &Actor, scope: Scope) -> DomainResult<()> {
+        match scope {
+            Scope::Org => access::require_org_admin(&self.db, actor, "organization settings").await,
+            Scope::Group(id) => access::group_for_admin(&self.db, actor, id)
+                .await
+                .map(|_| ()),
+        }
     }
+
+    /// The stored settings of `scope`, as the admin pages show them.
+    pub async fn settings(&self, actor: &Actor, scope: Scope) -> DomainResult<SavedSettings> {
+        self.authorize(actor, scope).await?;
+        load(&self.db, actor.org.id, scope).await
+    }
+
+    /// Saves `form` for `scope`, or parks it when it needs a step-up that `actor` lacks.
+    pub async fn save(
+        &self,
+        actor: &Actor,
+        scope: Scope,
+        form: SettingsForm,
+    ) -> DomainResult<SaveOutcome> {
+        self.authorize(actor, scope).await?;
+        let input = SettingsInput::parse(&form, scope, &self.host_policy)?;
+        check(&actor.org, scope, &input, self.default_app.as_ref())?;
+        let now = OffsetDateTime::now_utc();
+        let txn = self.db.begin().await?;
+        let rows = effective::rows(&txn, actor.org.id).await?;
+        let existing = rows.iter().find(|r| r.scope == scope.key()).cloned();
+        let changes_members = self.switching_on_changes_members(&actor.org, &rows, scope, &input);
+        if needs_step_up(existing.as_ref(), &input, changes_members)
+            && !actor.has_fresh_step_up(now.unix_timestamp())
+        {
+            let parked = ParkedSave { scope, form };
+            return Ok(SaveOutcome::StepUpRequired(Parked::seal(
+                &self.vault,
+                actor,
+                &parked,
+                now.unix_timestamp(),
+            )));
+        }
+        let outcome = write(
+            &txn,
+            &self.vault,
+            &actor.org,
+            Some(actor.user.id),
+            scope,
+            existing,
+            &input,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    /// After a successful step-up: completes `parked` when it is `actor`'s, from this sign-in,
+    /// in this organization, and `actor` still holds the right for its scope. Returns the scope
+    /// and what happened; `None` when there is nothing of theirs to complete.
+    pub async fn complete_parked(
+        &self,
+        actor: &Actor,
+        parked: &Parked,
+    ) -> DomainResult<Option<(Scope, SaveOutcome)>> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let Some(ParkedSave { scope, form }) = parked.open(&self.vault, actor, now)? else {
+            return Ok(None);
+        };
+        Ok(Some((scope, self.save(actor, scope, form).await?)))
+    }
+
+    /// Which page `parked` belongs to, when it is `actor`'s and still waiting.
+    pub fn parked_scope(&self, actor: &Actor, parked: &Parked) -> DomainResult<Option<Scope>> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        Ok(parked
+            .open::<ParkedSave>(&self.vault, actor, now)?
+            .map(|p| p.scope))
+    }
+
+    /// The operator's own save (`sofie demo` seeding): no actor, no step-up, audited as the
+    /// operator's.
+    pub async fn save_as_operator(
+        &self,
+        org: &organization::Model,
+        scope: Scope,
+        input: &SettingsInput,
+    ) -> DomainResult<SaveOutcome> {
+        check(org, scope, input, self.default_app.as_ref())?;
+        let txn = self.db.begin().await?;
+        let existing = find_row(&txn, org.id, scope).await?;
+        let outcome = write(
+            &txn,
+            &self.vault,
+            org,
+            None,
+            scope,
+            existing,
+            input,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Whether switching `scope` on with `input` changes the app its members connect with.
+    /// While the organization's app is off nobody connects, so switching it on always does; a
+    /// group override changes nothing only when it names the organization's own client and host.
+    fn switching_on_changes_members(
+        &self,
+        org: &organization::Model,
+        rows: &[integration_setting::Model],
+        scope: Scope,
+        input: &SettingsInput,
+    ) -> bool {
+        if scope == Scope::Org {
+            return true;
+        }
+        let Effective::Ready { app, .. } =
+            effective::org_level(org, rows, self.default_app.as_ref())
+        else {
+            return true;
+        };
+        let host = input
+            .auth_base_url
+            .as_ref()
+            .map_or(effective::PRODUCTION, |a| a.host.as_str());
+        input.client_id.as_ref().map(|c| c.as_str()) != Some(app.client_id.as_str())
+            || host != app.login_host
+    }
+}
+
+/// Writes `input` over `existing` (or a new row) and audits it, inside `txn`.
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    txn: &impl ConnectionTrait,
+    vault: &Vault,
+    org: &organization::Model,
+    actor_id: Option<i64>,
+    scope: Scope,
+    existing: Option<integration_setting::Model>,
+    input: &SettingsInput,
+    now: OffsetDateTime,
+) -> DomainResult<SaveOutcome> {
     let row = match existing.clone() {
         Some(row) => row,
         None => {
@@ -194,7 +348,7 @@ pub async fn save(
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?
         }
     };
@@ -211,9 +365,9 @@ pub async fn save(
         SecretChange::Keep => {}
         SecretChange::Replace(secret) => {
             active.client_secret = Set(Some(vault.seal(secret, &sealed_secret_aad(before.id))));
-            active.secret_fingerprint = Set(Some(Vault::fingerprint(secret)));
+            active.secret_fingerprint = Set(Some(vault.fingerprint(secret)));
             active.secret_set_at = Set(Some(now));
-            active.secret_set_by = Set(Some(actor_id));
+            active.secret_set_by = Set(actor_id);
         }
         SecretChange::Clear => {
             active.client_secret = Set(None);
@@ -223,14 +377,14 @@ pub async fn save(
         }
     }
     active.version = Set(before.version + 1);
-    active.updated_by = Set(Some(actor_id));
+    active.updated_by = Set(actor_id);
     active.updated_at = Set(now);
-    let after = active.update(&txn).await?;
+    let after = active.update(txn).await?;
     audit::record(
-        &txn,
+        txn,
         AuditEvent::new(AuditAction::IntegrationSettingsChanged)
             .org(org.id)
-            .actor(Some(actor_id))
+            .actor(actor_id)
             .target(format!("salesforce {}", scope.key()))
             .details(json!({
                 "fields_changed": changed_fields(existing.as_ref(), &after, &input.secret),
@@ -242,7 +396,6 @@ pub async fn save(
             })),
     )
     .await?;
-    txn.commit().await?;
     Ok(SaveOutcome::Saved {
         version: after.version,
         note: input

@@ -1,7 +1,7 @@
 //! Signing in and out, session cookies, throttling and session lifetime.
 
 use domain::entities::{audit_event, session};
-use domain::session_store::delete_user_sessions;
+use domain::sessions::delete_user_sessions;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::helpers::*;

@@ -8,7 +8,8 @@ use secrecy::ExposeSecret;
 
 use crate::helpers::fresh_database_url;
 
-struct Sofie {
+/// The `sofie` binary, pointed at one database and key ring.
+pub struct Sofie {
     database_url: String,
     keys: String,
 }
@@ -21,7 +22,22 @@ impl Sofie {
         }
     }
 
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    /// The binary against a running test app's database.
+    pub fn on(database_url: &str, keys: &secrecy::SecretString) -> Self {
+        Self {
+            database_url: database_url.to_string(),
+            keys: keys.expose_secret().to_string(),
+        }
+    }
+
+    pub fn with_keys(&self, keys: &str) -> Self {
+        Self {
+            database_url: self.database_url.clone(),
+            keys: keys.to_string(),
+        }
+    }
+
+    pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sofie"))
             .args(args)
             .env("SOFIE_DATABASE_URL", &self.database_url)
@@ -47,7 +63,7 @@ impl Sofie {
         child.wait_with_output().unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[&str]) -> String {
         self.ok_with(args, None)
     }
 
@@ -59,7 +75,7 @@ impl Sofie {
     }
 
     /// Runs a command that must fail; returns its one-line error.
-    fn fails(&self, args: &[&str]) -> String {
+    pub fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args, Some("a good long password\n"));
         assert!(!out.status.success(), "sofie {args:?} should fail");
         let stderr = String::from_utf8(out.stderr).unwrap();

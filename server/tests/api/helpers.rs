@@ -72,6 +72,7 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         salesforce_client_secret: None,
         salesforce_auth_base_url: "https://login.salesforce.com".into(),
         salesforce_dev_origins: vec![],
+        trusted_proxies: vec![],
     }
 }
 
@@ -87,6 +88,9 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub client: Client,
+    pub settings: domain::salesforce_settings::SettingsService,
+    pub database_url: String,
+    pub keys: SecretString,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -130,11 +134,15 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db.clone();
+    let salesforce_settings = app.settings.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         client: browser(),
+        settings: salesforce_settings,
+        database_url: secrecy::ExposeSecret::expose_secret(&settings.database_url).to_string(),
+        keys: settings.secret_keys.clone().expect("tests pass a key ring"),
     }
 }
 
@@ -265,7 +273,11 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let app = spawn_app().await;
+    world_on(spawn_app().await).await
+}
+
+/// The same two organizations, on an app the test configured itself.
+pub async fn world_on(app: TestApp) -> World {
     let acme = app.org("Acme").await;
     let globex = app.org("Globex").await;
     let admin = app.user("admin@acme.example", "Ada Admin").await;
@@ -341,4 +353,53 @@ pub async fn edit_session(
 
 pub fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Re-enters the password of the person signed in on `client` (org Acme): a fresh step-up.
+pub async fn step_up(world: &World, client: &reqwest::Client) -> Response {
+    world
+        .app
+        .post_form(
+            client,
+            "/api/salesforce/step-up",
+            "/o/acme/settings/integrations",
+            &[("org", "acme"), ("password", PASSWORD)],
+        )
+        .await
+}
+
+/// Ages every step-up record past its five minutes, as the passing of time would.
+pub async fn age_step_ups(db: &DatabaseConnection) {
+    use sea_orm::EntityTrait;
+    for row in domain::entities::session::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+    {
+        edit_session(db, row, |data| {
+            if let Some(record) = data.get_mut("step_up") {
+                record["at"] = serde_json::json!(unix_now() - 6 * 60);
+            }
+            None
+        })
+        .await;
+    }
+}
+
+/// A server-function call as the JavaScript client makes it: no `Accept: text/html`, so the
+/// answer is the status and the JSON body.
+pub async fn call(
+    world: &World,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = client
+        .post(world.app.url(path))
+        .header(ORIGIN, &world.app.address)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
 }

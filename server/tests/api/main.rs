@@ -9,3 +9,4 @@ mod helpers;
 mod salesforce_settings;
 mod security;
 mod settings_access;
+mod step_up;

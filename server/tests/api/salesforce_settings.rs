@@ -32,12 +32,17 @@ pub async fn save_org(
 }
 
 async fn org_row(world: &World) -> integration_setting::Model {
+    org_row_if_any(world)
+        .await
+        .expect("the organization's settings row")
+}
+
+pub async fn org_row_if_any(world: &World) -> Option<integration_setting::Model> {
     integration_setting::Entity::find()
         .filter(integration_setting::Column::Scope.eq("org"))
         .one(&world.app.db)
         .await
         .unwrap()
-        .expect("the organization's settings row")
 }
 
 #[tokio::test]
@@ -45,27 +50,14 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
     let w = world().await;
     let admin = signed_in(&w, "admin@acme.example").await;
 
-    // A new app without a secret needs no step-up.
-    let saved = save_org(
-        &w,
-        &admin,
-        &org_form("3MVG9first", "", "https://acme.my.salesforce.com"),
-    )
-    .await;
-    assert_eq!(saved.status(), 303);
-    assert_eq!(location(&saved), ORG_PAGE);
     let body = page(&w, &admin, ORG_PAGE).await;
-    assert!(
-        body.contains("Saved (settings version 1)") && body.contains(r#"value="3MVG9first""#),
-        "{body}"
-    );
     assert!(
         body.contains("http://127.0.0.1:")
             && body.contains("/api/integrations/callback/salesforce")
     );
     assert!(body.contains("api refresh_token offline_access") && body.contains("PKCE"));
 
-    // A secret parks the save and asks for the password.
+    // A new app parks the save and asks for the password.
     let parked = save_org(
         &w,
         &admin,
@@ -76,7 +68,7 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
     let body = page(&w, &admin, ORG_PAGE).await;
     assert!(body.contains("Confirm your password to save"), "{body}");
     assert!(
-        org_row(&w).await.client_secret.is_none(),
+        org_row_if_any(&w).await.is_none(),
         "nothing saved before step-up"
     );
 
@@ -91,7 +83,7 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
         )
         .await;
     assert!(location(&wrong).contains("__err"), "{}", location(&wrong));
-    assert!(org_row(&w).await.client_secret.is_none());
+    assert!(org_row_if_any(&w).await.is_none());
 
     // The right password completes the same save, without the form being typed again.
     let before = admin_session_ids(&w).await;
@@ -119,7 +111,7 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
         sealed.starts_with("v1:") && !sealed.contains(SENTINEL),
         "sealed at rest"
     );
-    assert_eq!(row.version, 2);
+    assert_eq!(row.version, 1);
     let body = page(&w, &admin, ORG_PAGE).await;
     assert!(
         body.contains("A client secret is set (fingerprint"),
@@ -244,29 +236,10 @@ async fn a_stale_step_up_does_not_count() {
         &org_form("3MVG9first", "", "https://login.salesforce.com"),
     )
     .await;
-    // Step up, then age it past five minutes.
-    w.app
-        .post_form(
-            &admin,
-            "/api/salesforce/step-up",
-            ORG_PAGE,
-            &[("org", "acme"), ("password", PASSWORD)],
-        )
-        .await;
-    for row in session::Entity::find()
-        .filter(session::Column::UserId.is_not_null())
-        .all(&w.app.db)
-        .await
-        .unwrap()
-    {
-        edit_session(&w.app.db, row, |data| {
-            if data.get("stepped_up_at").is_some() {
-                data["stepped_up_at"] = serde_json::json!(unix_now() - 6 * 60);
-            }
-            None
-        })
-        .await;
-    }
+    // Step up (which completes the parked save), then age it past five minutes.
+    step_up(&w, &admin).await;
+    assert_eq!(org_row(&w).await.version, 1);
+    age_step_ups(&w.app.db).await;
     let json = admin
         .post(w.app.url("/api/salesforce/save-org"))
         .header("origin", &w.app.address)
@@ -290,6 +263,7 @@ async fn a_stale_step_up_does_not_count() {
 async fn bad_values_are_refused_with_the_reason() {
     let w = world().await;
     let admin = signed_in(&w, "admin@acme.example").await;
+    step_up(&w, &admin).await;
     let cases: [(Vec<(&str, &str)>, &str); 5] = [
         (
             org_form("3MVG9x", "", "http://login.salesforce.com"),

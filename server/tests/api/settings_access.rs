@@ -104,6 +104,7 @@ async fn who_may_open_and_save_which_settings() {
 async fn a_group_override_wins_for_its_members_until_disabled() {
     let w = world().await;
     let admin = signed_in(&w, "admin@acme.example").await;
+    step_up(&w, &admin).await;
     save_org(&w, &admin, &org_form("3MVG9org", "", "")).await;
     let mia = signed_in(&w, "mia@acme.example").await;
     let mine = page(&w, &mia, "/o/acme/integrations").await;
@@ -114,6 +115,8 @@ async fn a_group_override_wins_for_its_members_until_disabled() {
     );
 
     let lead = signed_in(&w, "lead@acme.example").await;
+    // A first override names another app: the group admin confirms their password first.
+    step_up(&w, &lead).await;
     let sales = format!("/o/acme/groups/{}/settings", w.sales.id);
     let group_id = w.sales.id.to_string();
     let on = [
@@ -190,6 +193,7 @@ async fn several_group_overrides_mean_the_person_chooses() {
         .group_member(&w.acme, &w.support, &lead, domain::roles::GroupRole::Member)
         .await;
     let admin = signed_in(&w, "admin@acme.example").await;
+    step_up(&w, &admin).await;
     save_org(&w, &admin, &org_form("3MVG9org", "", "")).await;
     for (group, client_id) in [(w.sales.id, "3MVG9sales"), (w.support.id, "3MVG9support")] {
         let id = group.to_string();

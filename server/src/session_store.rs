@@ -10,11 +10,8 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use crate::entities::session;
-use crate::error::DomainResult;
-
-/// The session key under which the signed-in user's id is kept.
-pub const USER_ID_KEY: &str = "user_id";
+use domain::entities::session;
+use domain::sessions::USER_ID_KEY;
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -116,22 +113,4 @@ impl SessionStore for DbSessionStore {
             .map_err(backend)?;
         Ok(())
     }
-}
-
-/// Ends every session of `user_id` ("sign out everywhere"). Returns how many were ended.
-pub async fn delete_user_sessions(db: &DatabaseConnection, user_id: i64) -> DomainResult<u64> {
-    Ok(session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?
-        .rows_affected)
-}
-
-/// Removes expired rows; run periodically.
-pub async fn delete_expired(db: &DatabaseConnection) -> DomainResult<u64> {
-    Ok(session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lte(OffsetDateTime::now_utc()))
-        .exec(db)
-        .await?
-        .rows_affected)
 }
