@@ -10,11 +10,11 @@ command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >
 if [[ "${1:-}" == "--cold-build" ]]; then
   cold=$(mktemp -d)
   start=$(date +%s)
-  CARGO_TARGET_DIR="$cold" cargo build --release -p server --bin sofie -q
+  CARGO_TARGET_DIR="$cold" cargo build --release -p server --features demo --bin sofie -q
   echo "cold release build of the server: $(( $(date +%s) - start )) s"
   rm -rf "$cold"
 fi
-cargo build --release -p server --bin sofie --example bare_axum -q
+cargo build --release -p server --features demo --bin sofie --example bare_axum -q
 cargo run --release -p domain --example argon2_verify -q
 
 work=$(mktemp -d)

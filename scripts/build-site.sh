@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the server serves under /pkg (the hydrating wasm, its JS glue and the CSS) and the
 # server binary, with plain cargo and wasm-bindgen: nothing is downloaded but crates.
+# The server is built with the `demo` feature (the simulator, for `sofie demo`); a production
+# server is `cargo build --release -p server`, without it.
 # Usage: scripts/build-site.sh [--release] [--site-only]
 #   --site-only  skip the server binary (the test command gets it from `cargo test`, which builds
 #                it with the test features unified, so the server is compiled once, not twice)
@@ -35,6 +37,6 @@ wasm-bindgen --target web --no-typescript --out-dir target/site/pkg --out-name s
 cp style/main.css target/site/pkg/sofie.css
 echo "built target/site/pkg"
 if [[ "$server" == yes ]]; then
-  cargo build -p server --profile "$profile"
+  cargo build -p server --features demo --profile "$profile"
   echo "built target/$out/sofie"
 fi

@@ -19,7 +19,16 @@ step "Build: wasm and site"
 scripts/build-site.sh --site-only
 
 # One package set for every cargo call, so dependencies are built with one feature set, once.
-packages=(-p domain -p migrations -p server -p salesforce -p salesforce-sim)
+# The tests run demo mode and the simulator, so they enable the server's `demo` feature.
+packages=(-p domain -p migrations -p server -p salesforce -p salesforce-sim --features server/demo)
+
+step "A production server carries no simulator"
+if cargo tree -p server -e normal --prefix none | grep -c '^salesforce-sim ' >/dev/null; then
+  echo "the server depends on salesforce-sim without the demo feature"; exit 1
+fi
+cargo tree -p server -e normal --features demo --prefix none | grep -c '^salesforce-sim ' >/dev/null \
+  || { echo "the demo feature should bring in salesforce-sim"; exit 1; }
+echo "ok: salesforce-sim only with --features demo"
 
 step "Tests on SQLite (this also builds target/debug/sofie)"
 cargo test "${packages[@]}"

@@ -7,6 +7,7 @@ mod m20261128_000001_accounts;
 mod m20261128_000002_sessions_audit_vault;
 mod m20261128_000003_integration_settings;
 mod m20261201_000004_auth_throttle;
+mod m20261201_000005_keyed_fingerprints;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_sessions_audit_vault::Migration),
             Box::new(m20261128_000003_integration_settings::Migration),
             Box::new(m20261201_000004_auth_throttle::Migration),
+            Box::new(m20261201_000005_keyed_fingerprints::Migration),
         ]
     }
 }

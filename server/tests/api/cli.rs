@@ -30,13 +30,6 @@ impl Sofie {
         }
     }
 
-    pub fn with_keys(&self, keys: &str) -> Self {
-        Self {
-            database_url: self.database_url.clone(),
-            keys: keys.to_string(),
-        }
-    }
-
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sofie"))
             .args(args)
