@@ -8,7 +8,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
@@ -225,11 +225,11 @@ impl Vault {
             .keys
             .get(&self.active)
             .expect("the active key is in the ring");
-        let mut derive = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+        let mut derive = Hmac::<Sha256>::new_from_slice(key.expose_secret())
             .expect("HMAC takes a key of any length");
         derive.update(FINGERPRINT_KEY_LABEL.as_bytes());
         let fingerprint_key = derive.finalize().into_bytes();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&fingerprint_key)
+        let mut mac = Hmac::<Sha256>::new_from_slice(&fingerprint_key)
             .expect("HMAC takes a key of any length");
         mac.update(secret.expose_secret().as_bytes());
         mac.finalize().into_bytes()[..FINGERPRINT_BYTES]

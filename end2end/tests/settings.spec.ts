@@ -19,7 +19,7 @@ test("an org admin sets up the organization's app through step-up", async ({ pag
 
   await expect(page.getByRole("status")).toContainText("Saved");
   await expect(page.getByRole("status")).toContainText("My Domain login host https://acme.my.salesforce.com");
-  await expect(page.getByText(/A client secret is set \(fingerprint [0-9a-f]{8}\)/)).toBeVisible();
+  await expect(page.getByText(/A client secret is set \(fingerprint [0-9a-f]{24}\)/)).toBeVisible();
   await expect(page.getByLabel("Client Secret (Consumer Secret, optional)")).toHaveValue("");
   await expect(page.getByLabel("Auth Base URL")).toHaveValue("https://acme.my.salesforce.com");
   const callback = page.getByLabel("Callback URL").first();
@@ -27,7 +27,7 @@ test("an org admin sets up the organization's app through step-up", async ({ pag
   expect(await page.content()).not.toContain("e2e-secret-value");
 });
 
-test("a group admin sets and then disables an override", async ({ page }) => {
+test("a group admin sets an override through step-up and then disables it", async ({ page }) => {
   await signIn(page, "lead@acme.example");
   await page.getByRole("link", { name: "Acme" }).click();
   await page.getByRole("link", { name: "Group settings › Sales" }).click();
@@ -36,6 +36,11 @@ test("a group admin sets and then disables an override", async ({ page }) => {
   await page.getByLabel("Client ID (Consumer Key)").fill("3MVG9salesOverride");
   await page.getByLabel("Auth Base URL").fill("https://test.salesforce.com");
   await page.getByRole("button", { name: "Save" }).click();
+
+  // A first override sends members' sign-ins to another app: the password first.
+  await expect(page.getByRole("heading", { name: "Confirm your password to save" })).toBeVisible();
+  await page.getByLabel("Your Sofie password").fill(password);
+  await page.getByRole("button", { name: "Confirm and save" }).click();
   await expect(page.getByText("The override is on")).toBeVisible();
 
   await page.getByLabel("Use this group's own Salesforce app (override)").uncheck();

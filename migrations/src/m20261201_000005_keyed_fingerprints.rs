@@ -14,7 +14,10 @@ async fn set_length(manager: &SchemaManager<'_>, length: u32) -> Result<(), DbEr
         .alter_table(
             Table::alter()
                 .table(IntegrationSettings::Table)
-                .modify_column(string_len_null(IntegrationSettings::SecretFingerprint, length))
+                .modify_column(string_len_null(
+                    IntegrationSettings::SecretFingerprint,
+                    length,
+                ))
                 .to_owned(),
         )
         .await

@@ -29,7 +29,7 @@ const TOUCH_EVERY_SECS: i64 = 60;
 pub struct TypedSession(pub Session);
 
 /// A session store failure is almost always the database being down.
-pub fn session_error(err: tower_sessions::session::Error) -> AppError {
+fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");
     AppError::Unavailable
 }

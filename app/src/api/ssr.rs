@@ -125,12 +125,6 @@ pub async fn actor(org: &str) -> Result<(SignedIn, Actor), AppError> {
     Ok((me, actor))
 }
 
-/// A session store failure is almost always the database being down.
-pub fn session_error(err: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %err, "session store failed");
-    AppError::Unavailable
-}
-
 /// An error with its whole cause chain, for the log.
 struct Chain<'a>(&'static str, &'a (dyn std::error::Error + 'static));
 

@@ -39,7 +39,10 @@ async fn an_oversized_form_answers_413_and_a_plain_form_shows_why() {
         .unwrap();
     assert_eq!(plain.status(), 303);
     let back = location(&plain);
-    assert!(back.starts_with("/login?"), "back to the form, on this site: {back}");
+    assert!(
+        back.starts_with("/login?"),
+        "back to the form, on this site: {back}"
+    );
     let shown = app.get(&back).await.text().await.unwrap();
     assert!(shown.contains("The form is too large"), "{shown}");
 }
@@ -51,7 +54,12 @@ fn decoded_error(location: &str) -> String {
         .find(|(k, _)| k == "__err")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    String::from_utf8(base64::engine::general_purpose::URL_SAFE.decode(err).unwrap()).unwrap()
+    String::from_utf8(
+        base64::engine::general_purpose::URL_SAFE
+            .decode(err)
+            .unwrap(),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -61,11 +69,22 @@ async fn a_malformed_server_function_call_is_a_400_in_words_a_person_can_act_on(
     let group = format!("/o/acme/groups/{}/settings", w.sales.id);
     let cases: [(&[(&str, &str)], &str); 2] = [
         (
-            &[("org", "acme"), ("client_id", "x"), ("client_secret", ""), ("auth_base_url", "")],
+            &[
+                ("org", "acme"),
+                ("client_id", "x"),
+                ("client_secret", ""),
+                ("auth_base_url", ""),
+            ],
             "without its \\\"group_id\\\" field",
         ),
         (
-            &[("org", "acme"), ("group_id", "seven"), ("client_id", "x"), ("client_secret", ""), ("auth_base_url", "")],
+            &[
+                ("org", "acme"),
+                ("group_id", "seven"),
+                ("client_id", "x"),
+                ("client_secret", ""),
+                ("auth_base_url", ""),
+            ],
             "not of the kind expected",
         ),
     ];
@@ -76,10 +95,18 @@ async fn a_malformed_server_function_call_is_a_400_in_words_a_person_can_act_on(
         for parser_words in ["missing field", "invalid digit", "Args"] {
             assert!(!body.contains(parser_words), "{body}");
         }
-        let plain = w.app.post_form(&lead, "/api/salesforce/save-group", &group, form).await;
+        let plain = w
+            .app
+            .post_form(&lead, "/api/salesforce/save-group", &group, form)
+            .await;
         assert_eq!(plain.status(), 302, "back to the form");
         let error = decoded_error(&location(&plain));
-        assert!(error.contains(says) && !error.contains("invalid digit") && !error.contains("missing field"), "{error}");
+        assert!(
+            error.contains(says)
+                && !error.contains("invalid digit")
+                && !error.contains("missing field"),
+            "{error}"
+        );
     }
 }
 
@@ -95,16 +122,26 @@ async fn a_panicking_handler_answers_the_error_page_and_the_server_keeps_serving
     let router = axum::Router::new()
         .route("/boom", get(boom))
         .route("/fine", get(|| async { "fine" }));
-    let router = server::startup::harden(router, HeaderPolicy { https: false }, AllowedOrigins(Default::default()));
+    let router = server::startup::harden(
+        router,
+        HeaderPolicy { https: false },
+        AllowedOrigins(Default::default()),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });
     let client = browser();
     let boom = client.get(format!("{address}/boom")).send().await.unwrap();
     assert_eq!(boom.status(), 500);
-    assert!(boom.headers().contains_key("content-security-policy"), "headers on the error page too");
+    assert!(
+        boom.headers().contains_key("content-security-policy"),
+        "headers on the error page too"
+    );
     let body = boom.text().await.unwrap();
-    assert!(body.contains("Something went wrong on our side (reference") && !body.contains("a bug"), "{body}");
+    assert!(
+        body.contains("Something went wrong on our side (reference") && !body.contains("a bug"),
+        "{body}"
+    );
     let fine = client.get(format!("{address}/fine")).send().await.unwrap();
     assert_eq!(fine.status(), 200, "still serving");
 }
@@ -124,15 +161,29 @@ async fn failed_login(app: &TestApp, email: &str, forwarded_for: &str) -> u16 {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_one_noisy_address_does_not_lock_out_another() {
-    let mut config = settings(&fresh_database_url().await, &domain::vault::Vault::generate_key_ring());
+    let mut config = settings(
+        &fresh_database_url().await,
+        &domain::vault::Vault::generate_key_ring(),
+    );
     config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     let app = spawn_with(&config).await;
     app.user("ann@acme.example", "Ann").await;
     let mut statuses = Vec::new();
     for i in 0..25 {
-        statuses.push(failed_login(&app, &format!("guess{i}@acme.example"), "203.0.113.5, 198.51.100.7").await);
+        statuses.push(
+            failed_login(
+                &app,
+                &format!("guess{i}@acme.example"),
+                "203.0.113.5, 198.51.100.7",
+            )
+            .await,
+        );
     }
-    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 5, "the 21st to 25th: {statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        5,
+        "the 21st to 25th: {statuses:?}"
+    );
     let other = app
         .client
         .post(app.url("/api/auth/login"))
@@ -150,9 +201,19 @@ async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
     let app = spawn_app().await;
     let mut statuses = Vec::new();
     for i in 0..21 {
-        statuses.push(failed_login(&app, &format!("guess{i}@acme.example"), &format!("198.51.100.{i}")).await);
+        statuses.push(
+            failed_login(
+                &app,
+                &format!("guess{i}@acme.example"),
+                &format!("198.51.100.{i}"),
+            )
+            .await,
+        );
     }
-    assert_eq!(statuses[20], 429, "the peer address is throttled whatever the header says: {statuses:?}");
+    assert_eq!(
+        statuses[20], 429,
+        "the peer address is throttled whatever the header says: {statuses:?}"
+    );
 }
 
 /// A `sofie serve` process on `database_url`, on a free port.
@@ -169,11 +230,18 @@ impl Drop for Server {
 }
 
 async fn serve(database_url: &str, keys: &secrecy::SecretString) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_sofie"))
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sofie"))
         .arg("serve")
         .env("SOFIE_DATABASE_URL", database_url)
-        .env("SOFIE_SECRET_KEYS", secrecy::ExposeSecret::expose_secret(keys))
+        .env(
+            "SOFIE_SECRET_KEYS",
+            secrecy::ExposeSecret::expose_secret(keys),
+        )
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
@@ -182,11 +250,16 @@ async fn serve(database_url: &str, keys: &secrecy::SecretString) -> Server {
         .unwrap();
     let address = format!("http://127.0.0.1:{port}");
     for _ in 0..150 {
-        if reqwest::get(format!("{address}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+        if reqwest::get(format!("{address}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
             return Server { child, address };
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("sofie serve did not start");
 }
 
@@ -194,7 +267,10 @@ async fn serve(database_url: &str, keys: &secrecy::SecretString) -> Server {
 async fn two_server_processes_share_the_per_account_limit() {
     let app = spawn_app().await;
     app.user("ann@acme.example", "Ann").await;
-    let (a, b) = (serve(&app.database_url, &app.keys).await, serve(&app.database_url, &app.keys).await);
+    let (a, b) = (
+        serve(&app.database_url, &app.keys).await,
+        serve(&app.database_url, &app.keys).await,
+    );
     let client = browser();
     let login = |address: String, password: &'static str| {
         let client = client.clone();
@@ -212,10 +288,22 @@ async fn two_server_processes_share_the_per_account_limit() {
     };
     for i in 0..5 {
         let server = if i % 2 == 0 { &a } else { &b };
-        assert_eq!(login(server.address.clone(), "wrong").await, 400, "failure {i}");
+        assert_eq!(
+            login(server.address.clone(), "wrong").await,
+            400,
+            "failure {i}"
+        );
     }
-    assert_eq!(login(a.address.clone(), PASSWORD).await, 429, "process A knows B's failures");
-    assert_eq!(login(b.address.clone(), PASSWORD).await, 429, "and B knows A's");
+    assert_eq!(
+        login(a.address.clone(), PASSWORD).await,
+        429,
+        "process A knows B's failures"
+    );
+    assert_eq!(
+        login(b.address.clone(), PASSWORD).await,
+        429,
+        "and B knows A's"
+    );
 }
 
 #[tokio::test]
@@ -223,28 +311,65 @@ async fn removing_a_member_or_disabling_a_user_ends_their_sessions_at_once() {
     let w = world().await;
     let sofie = Sofie::on(&w.app.database_url, &w.app.keys);
     let mia = signed_in(&w, "mia@acme.example").await;
-    assert_eq!(w.app.get_with(&mia, "/o/acme/integrations").await.status(), 200);
+    assert_eq!(
+        w.app.get_with(&mia, "/o/acme/integrations").await.status(),
+        200
+    );
     let said = sofie.ok(&["admin", "member", "remove", "acme", "mia@acme.example"]);
-    assert!(said.contains("removed mia@acme.example from Acme and 1 group(s); ended 1 session(s)"), "{said}");
+    assert!(
+        said.contains("removed mia@acme.example from Acme and 1 group(s); ended 1 session(s)"),
+        "{said}"
+    );
     let after = w.app.get_with(&mia, "/o/acme/integrations").await;
     assert_eq!(after.status(), 302, "signed out at once");
     assert!(location(&after).starts_with("/login"));
     let again = signed_in(&w, "mia@acme.example").await;
-    assert_eq!(w.app.get_with(&again, "/o/acme/integrations").await.status(), 404, "no longer a member");
+    assert_eq!(
+        w.app
+            .get_with(&again, "/o/acme/integrations")
+            .await
+            .status(),
+        404,
+        "no longer a member"
+    );
 
     let lead = signed_in(&w, "lead@acme.example").await;
     let said = sofie.ok(&["admin", "user", "disable", "lead@acme.example"]);
-    assert!(said.contains("disabled lead@acme.example; ended 1 session(s)"), "{said}");
+    assert!(
+        said.contains("disabled lead@acme.example; ended 1 session(s)"),
+        "{said}"
+    );
     assert_eq!(w.app.get_with(&lead, "/").await.status(), 302);
-    assert_eq!(w.app.login_with(&browser(), "lead@acme.example", PASSWORD).await.status(), 302);
-    assert!(sofie.fails(&["admin", "member", "remove", "acme", "nobody@acme.example"]).contains("not found"));
+    assert_eq!(
+        w.app
+            .login_with(&browser(), "lead@acme.example", PASSWORD)
+            .await
+            .status(),
+        302
+    );
+    assert!(
+        sofie
+            .fails(&["admin", "member", "remove", "acme", "nobody@acme.example"])
+            .contains("not found")
+    );
 }
 
 #[tokio::test]
 async fn development_salesforce_origins_are_refused_when_sofie_is_served_over_https() {
-    let mut config = settings(&fresh_database_url().await, &domain::vault::Vault::generate_key_ring());
+    let mut config = settings(
+        &fresh_database_url().await,
+        &domain::vault::Vault::generate_key_ring(),
+    );
     config.public_origins = vec!["https://sofie.example.com".parse().unwrap()];
     config.salesforce_dev_origins = vec!["http://127.0.0.1:4010".into()];
-    let refused = server::startup::Application::build(&config).await.err().expect("refused");
-    assert!(refused.to_string().contains("SOFIE_SALESFORCE_DEV_ORIGINS is for development only"), "{refused}");
+    let refused = server::startup::Application::build(&config)
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        refused
+            .to_string()
+            .contains("SOFIE_SALESFORCE_DEV_ORIGINS is for development only"),
+        "{refused}"
+    );
 }
