@@ -20,6 +20,15 @@ struct Stored {
     host: &'static str,
 }
 
+fn stored(enabled: bool, source: AppSource, client_id: &'static str) -> Stored {
+    Stored {
+        enabled,
+        source,
+        client_id,
+        host: "",
+    }
+}
+
 async fn store(w: &World, org: &organization::Model, scope: Scope, stored: Stored) {
     let input = SettingsInput {
         enabled: stored.enabled,
@@ -169,12 +178,7 @@ async fn the_first_client_id_needs_step_up() {
 #[tokio::test]
 async fn an_empty_auth_base_url_changed_to_a_my_domain_needs_step_up() {
     let w = world().await;
-    let stored = || Stored {
-        enabled: true,
-        source: AppSource::Organization,
-        client_id: "3MVG9app",
-        host: "",
-    };
+    let stored = || stored(true, AppSource::Organization, "3MVG9app");
     store(&w, &w.acme, Scope::Org, stored()).await;
     asks_for_step_up(
         &w,
@@ -213,12 +217,7 @@ async fn switching_the_app_source_needs_step_up_both_ways() {
         &w,
         &w.acme,
         Scope::Org,
-        Stored {
-            enabled: true,
-            source: AppSource::Default,
-            client_id: "3MVG9own",
-            host: "",
-        },
+        stored(true, AppSource::Default, "3MVG9own"),
     )
     .await;
     asks_for_step_up(
@@ -244,12 +243,7 @@ async fn switching_on_an_app_members_do_not_use_yet_needs_step_up() {
         &w,
         &w.acme,
         Scope::Org,
-        Stored {
-            enabled: false,
-            source: AppSource::Organization,
-            client_id: "3MVG9org",
-            host: "",
-        },
+        stored(false, AppSource::Organization, "3MVG9org"),
     )
     .await;
     asks_for_step_up(
@@ -264,12 +258,7 @@ async fn switching_on_an_app_members_do_not_use_yet_needs_step_up() {
         &w,
         &w.acme,
         group,
-        Stored {
-            enabled: false,
-            source: AppSource::Organization,
-            client_id: "3MVG9group",
-            host: "",
-        },
+        stored(false, AppSource::Organization, "3MVG9group"),
     )
     .await;
     asks_for_step_up(
@@ -287,12 +276,7 @@ async fn switching_on_an_app_members_do_not_use_yet_needs_step_up() {
         &w,
         &w.acme,
         support,
-        Stored {
-            enabled: false,
-            source: AppSource::Organization,
-            client_id: "3MVG9org",
-            host: "",
-        },
+        stored(false, AppSource::Organization, "3MVG9org"),
     )
     .await;
     let admin = signed_in(&w, "admin@acme.example").await;
@@ -327,12 +311,7 @@ async fn a_new_sign_in_inherits_neither_step_up_nor_parked_change() {
         &w,
         &w.acme,
         Scope::Org,
-        Stored {
-            enabled: true,
-            source: AppSource::Organization,
-            client_id: "3MVG9org",
-            host: "",
-        },
+        stored(true, AppSource::Organization, "3MVG9org"),
     )
     .await;
     let browser = signed_in(&w, "admin@acme.example").await;
