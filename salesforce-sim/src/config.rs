@@ -84,6 +84,9 @@ pub struct UserConfig {
     pub email: String,
     #[serde(default = "yes")]
     pub active: bool,
+    /// An admin froze the user: they cannot sign in, and refreshes answer `inactive_user`.
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 /// Refresh Token Policy of a connected app.
@@ -94,6 +97,10 @@ pub enum RefreshPolicy {
     ValidUntilRevoked,
     ImmediatelyExpire,
     ExpireAfter {
+        seconds: u64,
+    },
+    /// "Expire refresh token if not used for N": each refresh starts the idle clock again.
+    ExpireIfNotUsedFor {
         seconds: u64,
     },
 }
@@ -123,6 +130,13 @@ pub struct ConnectedApp {
     /// A new refresh token on every refresh; the old one dies, and re-using it revokes the grant.
     #[serde(default)]
     pub rotate_refresh_tokens: bool,
+    /// "Require Secret for Web Server Flow": the code exchange must carry the secret. Off, PKCE
+    /// alone proves the client (a secret sent anyway must still be right).
+    #[serde(default = "yes")]
+    pub require_secret_web_server: bool,
+    /// "Require Secret for Refresh Token Flow", set independently of the web-server flow.
+    #[serde(default = "yes")]
+    pub require_secret_refresh: bool,
 }
 
 fn yes() -> bool {
@@ -168,6 +182,7 @@ impl Default for SimConfig {
                 last_name: last.into(),
                 email: format!("{}@example.com", first.to_lowercase()),
                 active: true,
+                frozen: false,
             }
         };
         let callbacks = vec![
@@ -185,6 +200,8 @@ impl Default for SimConfig {
             installed: true,
             refresh_policy: RefreshPolicy::ValidUntilRevoked,
             rotate_refresh_tokens: false,
+            require_secret_web_server: true,
+            require_secret_refresh: true,
         };
         let sofie = ConnectedApp {
             client_secret: Some(DEMO_CLIENT_SECRET.into()),

@@ -151,6 +151,7 @@ async fn register_user(State(ctx): State<Ctx>, Json(new): Json<NewUser>) -> Resp
         first_name: new.first_name.unwrap_or_else(|| "Test".into()),
         last_name: new.last_name.unwrap_or_else(|| "User".into()),
         active: true,
+        frozen: false,
     };
     let body = json!({ "user_id": user.user_id, "org_id": user.org_id, "username": user.username });
     state.users.push(user);
@@ -174,6 +175,7 @@ async fn revoke_user(State(ctx): State<Ctx>, Path(username): Path<String>) -> Re
 #[serde(deny_unknown_fields)]
 struct UserChange {
     active: Option<bool>,
+    frozen: Option<bool>,
     profile: Option<Profile>,
     password: Option<String>,
 }
@@ -195,12 +197,13 @@ async fn change_user(
         return problem(StatusCode::NOT_FOUND, format!("unknown user {username}"));
     };
     user.active = change.active.unwrap_or(user.active);
+    user.frozen = change.frozen.unwrap_or(user.frozen);
     user.profile = change.profile.unwrap_or(user.profile);
     if let Some(password) = change.password {
         user.password = password;
     }
-    let body = json!({ "username": user.username, "active": user.active, "profile": user.profile });
-    let (user_id, frozen) = (user.user_id.clone(), !user.active);
+    let body = json!({ "username": user.username, "active": user.active, "frozen": user.frozen, "profile": user.profile });
+    let (user_id, frozen) = (user.user_id.clone(), !user.active || user.frozen);
     if frozen {
         let now = now_ms();
         for token in state.access.values_mut().filter(|t| t.user_id == user_id) {

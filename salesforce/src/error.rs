@@ -72,6 +72,8 @@ pub enum GrantCause {
     /// `authentication failure`: bad, reused or mis-encoded code, wrong host, redirect or verifier.
     AuthenticationFailure,
     InvalidAuthorizationCode,
+    /// `invalid code verifier`: the PKCE verifier does not hash to the challenge.
+    InvalidCodeVerifier,
     IpRestricted,
     NotApproved,
     InactiveUser,
@@ -87,6 +89,7 @@ impl std::fmt::Display for GrantCause {
             GrantCause::ExpiredOrRevoked => "the refresh token expired or was revoked",
             GrantCause::AuthenticationFailure => "authentication failure",
             GrantCause::InvalidAuthorizationCode => "invalid authorization code",
+            GrantCause::InvalidCodeVerifier => "the PKCE code verifier does not match",
             GrantCause::IpRestricted => "IP restricted or outside login hours",
             GrantCause::NotApproved => "the user has not approved this app",
             GrantCause::InactiveUser => "the Salesforce user is inactive or frozen",
@@ -303,6 +306,10 @@ fn grant_cause(description: &str) -> GrantCause {
     // "invalid/expired authorization code" first: it is about the code, not the refresh token.
     if d.contains("authorization code") {
         GrantCause::InvalidAuthorizationCode
+    } else if d.contains("code verifier") {
+        GrantCause::InvalidCodeVerifier
+    } else if d.contains("blocked") {
+        GrantCause::AppBlocked
     } else if d.contains("expired access/refresh token") || d.contains("expired") {
         GrantCause::ExpiredOrRevoked
     } else if d.contains("authentication failure") {

@@ -132,7 +132,13 @@ async fn refused_exchanges_are_typed() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, Error::OAuth { error, .. } if error == "invalid_request"),
+        matches!(
+            &e,
+            Error::RefreshRevoked {
+                cause: GrantCause::InvalidCodeVerifier,
+                ..
+            }
+        ),
         "{e}"
     );
 

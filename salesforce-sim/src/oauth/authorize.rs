@@ -58,7 +58,7 @@ pub async fn submit(State(ctx): State<Ctx>, Query(query): Query<Params>, body: B
     let allowed = org.is_some_and(|o| ctx.sim.login_allowed(ctx.host, o));
     let org = org.map(|o| o.config.clone());
     let (user, org) = match (user, org) {
-        (Some(u), Some(o)) if u.active && allowed => (u, o),
+        (Some(u), Some(o)) if u.active && !u.frozen && allowed => (u, o),
         _ => {
             drop(state);
             let message = "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
@@ -149,6 +149,12 @@ fn validate(ctx: &Ctx, params: &Params) -> Result<Valid, Response> {
         Some(scope) => {
             let mut scopes: Vec<String> = Vec::new();
             for s in scope.split_whitespace() {
+                let offline = s == "refresh_token" || s == "offline_access";
+                if offline && !valid.app.scopes.iter().any(|allowed| allowed == s) {
+                    // An app not set up for offline access still signs the user in; the token
+                    // response then simply carries no refresh token.
+                    continue;
+                }
                 if !valid.app.scopes.iter().any(|allowed| allowed == s) {
                     return Err(redirect_error(
                         &valid,

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::clock::now_ms;
-use crate::config::ConnectedApp;
+use crate::config::{ConnectedApp, RefreshPolicy};
 use crate::oauth::tokens::RefreshLookup;
 use crate::oauth::{client_credentials, field, oauth_error, parse_form};
 use crate::server::Ctx;
@@ -48,10 +48,12 @@ pub async fn token(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> R
     }
 }
 
-fn secret_ok(app: &ConnectedApp, presented: Option<&str>) -> bool {
-    match &app.client_secret {
-        None => true,
-        Some(secret) => presented == Some(secret.as_str()),
+/// A secret, when sent, must be right; when the flow requires one it must be sent.
+fn secret_ok(app: &ConnectedApp, presented: Option<&str>, required: bool) -> bool {
+    match (&app.client_secret, presented) {
+        (None, _) => true,
+        (Some(secret), Some(presented)) => presented == secret,
+        (Some(_), None) => !required,
     }
 }
 
@@ -85,7 +87,7 @@ fn authorization_code(
             "redirect_uri must match configuration",
         );
     }
-    if !secret_ok(app, secret) {
+    if !secret_ok(app, secret, app.require_secret_web_server) {
         return oauth_error(BAD, "invalid_client", "invalid client credentials");
     }
     if let Some(challenge) = &code.challenge {
@@ -93,7 +95,7 @@ fn authorization_code(
             return oauth_error(BAD, "invalid_grant", "authentication failure");
         };
         if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != *challenge {
-            return oauth_error(BAD, "invalid_request", "invalid code verifier");
+            return oauth_error(BAD, "invalid_grant", "invalid code verifier");
         }
     }
     // Single use: the code is spent (removed) once every check has passed, as a retry with
@@ -112,8 +114,11 @@ fn refresh(
     form: &[(String, String)],
 ) -> Response {
     let now = now_ms();
-    if !secret_ok(app, secret) {
+    if !secret_ok(app, secret, app.require_secret_refresh) {
         return oauth_error(BAD, "invalid_client", "invalid client credentials");
+    }
+    if app.blocked {
+        return oauth_error(BAD, "invalid_grant", "this app is blocked by admin");
     }
     let expired = || oauth_error(BAD, "invalid_grant", "expired access/refresh token");
     let Some(presented) = field(form, "refresh_token") else {
@@ -136,10 +141,22 @@ fn refresh(
     {
         return expired();
     }
-    if state.user(&grant.user_id).is_none_or(|u| !u.active) {
+    // A refresh token only works at the login host family it was issued by: a sandbox's at the
+    // sandbox host, a production org's at production (My Domain and instance hosts serve their
+    // own org).
+    let org_allowed = state
+        .org(&grant.org_id)
+        .is_some_and(|org| ctx.sim.login_allowed(ctx.host, org));
+    if !org_allowed {
+        return oauth_error(BAD, "invalid_grant", "authentication failure");
+    }
+    if state.user(&grant.user_id).is_none_or(|u| !u.active || u.frozen) {
         return oauth_error(BAD, "inactive_user", "user is inactive");
     }
     let grant_id = grant.id;
+    if let RefreshPolicy::ExpireIfNotUsedFor { seconds } = app.refresh_policy {
+        state.grants[index].refresh_expires_ms = Some(now + seconds as i64 * 1000);
+    }
     let rotated = app
         .rotate_refresh_tokens
         .then(|| state.rotate_refresh(index));

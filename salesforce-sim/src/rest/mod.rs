@@ -45,6 +45,8 @@ pub struct Session {
     pub profile: Profile,
     /// `vXX.X` exactly as in the request path, for the URLs the response contains.
     pub version: String,
+    /// The identity URL of the approval behind the token, on its login host.
+    pub identity_url: String,
 }
 
 pub fn routes(ctx: Ctx) -> Router<Ctx> {
@@ -146,6 +148,8 @@ async fn versions() -> Response {
 /// `GET /services/data/vXX.X/`: resource name → path.
 async fn resources(axum::Extension(session): axum::Extension<Session>) -> Response {
     let base = format!("/services/data/{}", session.version);
+    // Only what this simulator serves, plus `identity` (the login host's identity URL), as
+    // Salesforce lists it.
     let names = [
         "sobjects",
         "query",
@@ -153,14 +157,12 @@ async fn resources(axum::Extension(session): axum::Extension<Session>) -> Respon
         "search",
         "parameterizedSearch",
         "limits",
-        "composite",
-        "recent",
-        "tooling",
     ];
-    let map: serde_json::Map<String, Value> = names
+    let mut map: serde_json::Map<String, Value> = names
         .iter()
         .map(|n| (n.to_string(), json!(format!("{base}/{n}"))))
         .collect();
+    map.insert("identity".into(), json!(session.identity_url.clone()));
     Json(Value::Object(map)).into_response()
 }
 
@@ -218,6 +220,10 @@ async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) 
             );
         }
         let (org_id, user_id) = (access.org_id.clone(), access.user_id.clone());
+        let login_host = state.grant(access.grant_id).map(|g| g.host);
+        let identity_url = login_host
+            .map(|h| format!("{}/id/{org_id}/{user_id}", ctx.sim.url(h)))
+            .unwrap_or_default();
         let Some(profile) = state.user(&user_id).map(|u| u.profile) else {
             return invalid();
         };
@@ -246,6 +252,7 @@ async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) 
                 user_id,
                 profile,
                 version,
+                identity_url,
             },
             org.api_used,
             org.api_limit,
