@@ -67,8 +67,11 @@ async fn pkce_failures_and_code_reuse() {
     let wrong = [&base[..], &[("code_verifier", bad_verifier.as_str())]].concat();
     let (status, body) = post_token(host, &wrong).await;
     assert_eq!(
-        (status, body["error"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_grant", "error_description": "invalid code verifier"})
+        )
     );
     let (status, _) = exchange(host, &code).await;
     assert_eq!(status, StatusCode::OK);

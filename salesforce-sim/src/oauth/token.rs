@@ -150,7 +150,10 @@ fn refresh(
     if !org_allowed {
         return oauth_error(BAD, "invalid_grant", "authentication failure");
     }
-    if state.user(&grant.user_id).is_none_or(|u| !u.active || u.frozen) {
+    if state
+        .user(&grant.user_id)
+        .is_none_or(|u| !u.active || u.frozen)
+    {
         return oauth_error(BAD, "inactive_user", "user is inactive");
     }
     let grant_id = grant.id;

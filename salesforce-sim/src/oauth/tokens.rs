@@ -84,9 +84,8 @@ impl State {
         let refresh_expires_ms = match app.refresh_policy {
             RefreshPolicy::ValidUntilRevoked => None,
             RefreshPolicy::ImmediatelyExpire => Some(now),
-            RefreshPolicy::ExpireAfter { seconds } | RefreshPolicy::ExpireIfNotUsedFor { seconds } => {
-                Some(now + seconds as i64 * 1000)
-            }
+            RefreshPolicy::ExpireAfter { seconds }
+            | RefreshPolicy::ExpireIfNotUsedFor { seconds } => Some(now + seconds as i64 * 1000),
         };
         let id = self.next_grant;
         self.next_grant += 1;
