@@ -100,6 +100,17 @@ pub fn seed(
             &user.user_id,
         );
     }
+    store.insert_with_id(
+        object("Organization"),
+        org.id.clone(),
+        map(json!({
+            "Name": org.name, "IsSandbox": org.sandbox,
+            "OrganizationType": "Enterprise Edition",
+            "InstanceName": format!("NA{}", org.instance + 1),
+        })),
+        SEED_EPOCH_MS,
+        &creator,
+    );
     let mut at = SEED_EPOCH_MS;
     let mut tick = || {
         at += HOUR_MS;

@@ -123,7 +123,7 @@ fn object(
         fields,
         admin: ObjectAccess::ALL,
         standard,
-        searchable: name != "User",
+        searchable: !matches!(name, "User" | "Organization"),
     }
 }
 
@@ -177,6 +177,22 @@ pub fn all() -> Vec<ObjectDef> {
                 f("Name", "Full Name", String).len(121).computed().name(),
                 f("Email", "Email", Email).len(128).read_only(),
                 f("IsActive", "Active", Boolean).read_only(),
+            ],
+            ObjectAccess::READ_ONLY,
+        )
+        .admin_read_only(),
+        // The org itself: one record, whose id is the Organization id. Clients read `IsSandbox`
+        // to tell a sandbox from production whatever login host was used.
+        object(
+            "Organization",
+            ("Organization", "Organizations"),
+            "00D",
+            false,
+            vec![
+                f("Name", "Name", String).len(80).read_only().name(),
+                f("IsSandbox", "Is Sandbox", Boolean).system(),
+                f("OrganizationType", "Edition", String).len(40).read_only(),
+                f("InstanceName", "Instance Name", String).len(5).read_only(),
             ],
             ObjectAccess::READ_ONLY,
         )
