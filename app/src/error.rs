@@ -15,6 +15,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Salesforce refused or failed, or the connection needs attention: the sentence says what
+    /// happened and what to do.
+    #[error("{message}")]
+    Salesforce { status: u16, message: String },
     #[error("sign in to continue")]
     Unauthorized,
     #[error("you do not have access to this page")]
@@ -41,6 +45,7 @@ impl AppError {
         match self {
             Self::Validation { .. } | Self::InvalidCredentials | Self::BadRequest(_) => 400,
             Self::PayloadTooLarge(_) => 413,
+            Self::Salesforce { status, .. } => *status,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,

@@ -17,8 +17,8 @@ use leptos_router::{
 };
 
 use pages::{
-    group_settings::GroupSettingsPage, home::HomePage, login::LoginPage,
-    my_integrations::MyIntegrationsPage, not_found::NotFoundPage,
+    confirm_identity::ConfirmIdentityPage, group_settings::GroupSettingsPage, home::HomePage,
+    login::LoginPage, my_integrations::MyIntegrationsPage, not_found::NotFoundPage,
     org_integrations::OrgIntegrationsPage, org_salesforce::OrgSalesforcePage,
 };
 
@@ -77,6 +77,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/o/:org/integrations") view=MyIntegrationsPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/o/:org/integrations/salesforce/confirm/:attempt")
+                    view=ConfirmIdentityPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

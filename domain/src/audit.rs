@@ -29,6 +29,11 @@ pub enum AuditAction {
     StepUpFail,
     MemberRemoved,
     UserDisabled,
+    ConnectionCreated,
+    ConnectionReconnected,
+    ConnectionNeedsReconnect,
+    ConnectionDisconnected,
+    ConnectionsMarkedForReconnect,
 }
 
 impl AuditAction {
@@ -51,6 +56,11 @@ impl AuditAction {
             Self::StepUpFail => "authn_step_up_fail",
             Self::MemberRemoved => "org_member_removed",
             Self::UserDisabled => "user_disabled",
+            Self::ConnectionCreated => "salesforce_connection_created",
+            Self::ConnectionReconnected => "salesforce_connection_reconnected",
+            Self::ConnectionNeedsReconnect => "salesforce_connection_needs_reconnect",
+            Self::ConnectionDisconnected => "salesforce_connection_disconnected",
+            Self::ConnectionsMarkedForReconnect => "salesforce_connections_marked",
         }
     }
 }

@@ -24,6 +24,19 @@ pub enum DomainError {
     InvalidCredentials,
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    /// The person has no Salesforce connection in this organization.
+    #[error("connect Salesforce first, on My Integrations")]
+    NotConnected,
+    /// The connection exists but Salesforce no longer accepts it; the cause says why.
+    #[error("reconnect Salesforce: {}", .0.explain())]
+    NeedsReconnect(crate::connections::Cause),
+    /// The return from Salesforce cannot be trusted (state missing, tampered, replayed, expired
+    /// or from another sign-in); nothing was stored and no token was requested.
+    #[error("{0}")]
+    BadCallback(&'static str),
+    /// Salesforce refused or failed; the edge turns the class into a sentence with the fix.
+    #[error("Salesforce: {0}")]
+    Salesforce(#[source] salesforce::Error),
     /// The database cannot be reached; the request may succeed later.
     #[error("the database is unavailable")]
     Unavailable(#[source] DbErr),
@@ -54,6 +67,12 @@ impl DomainError {
             context,
             source: source.into(),
         }
+    }
+}
+
+impl From<salesforce::Error> for DomainError {
+    fn from(err: salesforce::Error) -> Self {
+        DomainError::Salesforce(err)
     }
 }
 

@@ -24,10 +24,28 @@ pub struct SealedColumn {
 }
 
 /// Every column the vault seals into. Extend it with each new sealed column.
-pub const SEALED_COLUMNS: &[SealedColumn] = &[SealedColumn {
-    table: "integration_settings",
-    column: "client_secret",
-}];
+pub const SEALED_COLUMNS: &[SealedColumn] = &[
+    SealedColumn {
+        table: "integration_settings",
+        column: "client_secret",
+    },
+    SealedColumn {
+        table: "connections",
+        column: "access_token",
+    },
+    SealedColumn {
+        table: "connections",
+        column: "refresh_token",
+    },
+    SealedColumn {
+        table: "oauth_attempts",
+        column: "code_verifier",
+    },
+    SealedColumn {
+        table: "oauth_attempts",
+        column: "held_grant",
+    },
+];
 
 /// How many values one column had re-sealed.
 #[derive(Clone, Debug, PartialEq, Eq)]

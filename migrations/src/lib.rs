@@ -8,6 +8,7 @@ mod m20261128_000002_sessions_audit_vault;
 mod m20261128_000003_integration_settings;
 mod m20261201_000004_auth_throttle;
 mod m20261201_000005_keyed_fingerprints;
+mod m20261201_000006_connections;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_integration_settings::Migration),
             Box::new(m20261201_000004_auth_throttle::Migration),
             Box::new(m20261201_000005_keyed_fingerprints::Migration),
+            Box::new(m20261201_000006_connections::Migration),
         ]
     }
 }

@@ -15,8 +15,24 @@ use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::{AdminCommand, GroupCommand, MemberCommand, OrgCommand, UserCommand};
+use crate::config::Settings;
 
-pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Result<()> {
+/// Revoking Salesforce grants at offboarding needs the vault and Salesforce's hosts.
+async fn connections(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> anyhow::Result<domain::connections::ConnectionService> {
+    let vault = std::sync::Arc::new(domain::vault::Vault::from_key_ring(&settings.key_ring()?)?);
+    vault.verify_against(db).await??;
+    let origins = settings.origins(settings.site_addr)?;
+    Ok(crate::startup::salesforce_services(settings, &origins, db, &vault)?.1)
+}
+
+pub async fn run(
+    settings: &Settings,
+    db: &DatabaseConnection,
+    command: AdminCommand,
+) -> anyhow::Result<()> {
     match command {
         AdminCommand::Org(OrgCommand::Create { name }) => {
             let org = accounts::create_org(db, &OrgName::parse(&name)?).await?;
@@ -42,15 +58,24 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
         }
         AdminCommand::User(UserCommand::Disable { email }) => {
             let user = accounts::find_user(db, &Email::parse(&email)?).await?;
+            let id = user.id;
             let done = offboarding::disable_user(db, user).await?;
-            println!("disabled {email}; ended {} session(s)", done.sessions_ended);
+            let revoked = connections(settings, db).await?.offboard(id, None).await?;
+            println!(
+                "disabled {email}; ended {} session(s); disconnected {revoked} Salesforce connection(s)",
+                done.sessions_ended
+            );
         }
         AdminCommand::Member(MemberCommand::Remove { org, email }) => {
             let org = accounts::find_org(db, &org).await?;
             let user = accounts::find_user(db, &Email::parse(&email)?).await?;
             let done = offboarding::remove_member(db, &org, &user).await?;
+            let revoked = connections(settings, db)
+                .await?
+                .offboard(user.id, Some(org.id))
+                .await?;
             println!(
-                "removed {} from {} and {} group(s); ended {} session(s)",
+                "removed {} from {} and {} group(s); ended {} session(s); disconnected {revoked} Salesforce connection(s)",
                 user.email, org.name, done.group_memberships_removed, done.sessions_ended
             );
         }

@@ -2,6 +2,7 @@
 //! composes them; tests build the same `Application` on a random port.
 
 pub mod admin;
+pub mod callback;
 pub mod cli;
 pub mod config;
 #[cfg(feature = "demo")]

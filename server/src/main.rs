@@ -34,7 +34,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             settings.prepare_sqlite_dir()?;
             let db = domain::db::connect(settings.database_url.expose_secret()).await?;
             domain::db::migrate(&db).await?;
-            admin::run(&db, command).await
+            admin::run(&settings, &db, command).await
         }
     }
 }

@@ -12,6 +12,7 @@ use axum::extract::{FromRef, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::auth::SignIn;
+use domain::connections::ConnectionService;
 use domain::password::Passwords;
 use domain::salesforce_settings::SettingsService;
 use domain::vault::Vault;
@@ -52,6 +53,7 @@ pub struct Application {
     pub origins: Vec<url::Url>,
     pub vault: Arc<Vault>,
     pub settings: SettingsService,
+    pub connections: ConnectionService,
 }
 
 impl Application {
@@ -72,23 +74,20 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let host_policy = settings.host_policy(&origins)?;
-        let callback_urls = origins
-            .iter()
-            .map(|o| format!("{}{CALLBACK_PATH}", o.as_str().trim_end_matches('/')))
-            .collect();
         let vault = Arc::new(vault);
-        let salesforce_settings = SettingsService {
-            db: db.clone(),
-            vault: vault.clone(),
-            default_app: settings.default_app(&host_policy)?,
-            host_policy,
-        };
+        let (salesforce_settings, connections) =
+            salesforce_services(settings, &origins, &db, &vault)?;
+        let callback_urls = connections
+            .callback_urls
+            .iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<String>>();
         let services = Services {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
             vault: vault.clone(),
             settings: salesforce_settings.clone(),
+            connections: connections.clone(),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
@@ -115,6 +114,7 @@ impl Application {
             origins,
             vault,
             settings: salesforce_settings,
+            connections,
         })
     }
 
@@ -131,6 +131,44 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await
     }
+}
+
+/// The Salesforce settings and connection services for this deployment: its host policy, its
+/// default app, one HTTP client, and the callback URL of each public origin.
+pub fn salesforce_services(
+    settings: &Settings,
+    origins: &[url::Url],
+    db: &DatabaseConnection,
+    vault: &Arc<Vault>,
+) -> anyhow::Result<(SettingsService, ConnectionService)> {
+    let host_policy = settings.host_policy(origins)?;
+    let http = salesforce::HttpClient::new(salesforce::HttpConfig {
+        policy: host_policy.clone(),
+        ..Default::default()
+    })?;
+    let salesforce_settings = SettingsService {
+        db: db.clone(),
+        vault: vault.clone(),
+        default_app: settings.default_app(&host_policy)?,
+        host_policy,
+    };
+    let callback_urls = origins
+        .iter()
+        .map(|o| {
+            url::Url::parse(&format!(
+                "{}{CALLBACK_PATH}",
+                o.as_str().trim_end_matches('/')
+            ))
+        })
+        .collect::<Result<_, _>>()?;
+    let connections = ConnectionService::new(
+        db.clone(),
+        vault.clone(),
+        salesforce_settings.clone(),
+        http,
+        callback_urls,
+    );
+    Ok((salesforce_settings, connections))
 }
 
 /// Provides what pages and server functions read from context, including the request's CSP nonce.
@@ -175,6 +213,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
     );
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route(CALLBACK_PATH, get(crate::callback::salesforce_callback))
         .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -2,6 +2,7 @@
 //! `domain`, map the error.
 
 pub mod auth;
+pub mod connections;
 pub mod context;
 pub mod salesforce_settings;
 #[cfg(feature = "ssr")]

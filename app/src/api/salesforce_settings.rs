@@ -41,6 +41,7 @@ pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppErr
             callback_urls: me.services.callback_urls.to_vec(),
             scopes: SCOPES.join(" "),
             groups,
+            connections: super::connections::rows(&me, &actor, None).await?,
         })
     }
     .await;
@@ -69,6 +70,7 @@ pub async fn get_group_override(org: String, group_id: i64) -> Result<GroupOverr
             },
             members,
             org_default: super::settings_ssr::effective_view(org_default),
+            connections: super::connections::rows(&me, &actor, Some(group_id)).await?,
         })
     }
     .await;
@@ -184,22 +186,6 @@ pub async fn cancel_step_up(org: String, back_to: String) -> Result<(), AppError
             "/"
         });
         Ok(())
-    }
-    .await;
-    fail(result)
-}
-
-/// The Salesforce app that applies to the viewer, and why.
-#[server(endpoint = "salesforce/mine")]
-pub async fn get_my_salesforce(
-    org: String,
-) -> Result<(super::context::OrgContext, EffectiveView), AppError> {
-    use super::ssr::*;
-    let result = async {
-        let (me, actor) = actor(&org).await?;
-        let effective = me.services.settings.effective_for(&actor).await?;
-        let context = super::context::server::org_context(&me.services, &actor).await?;
-        Ok((context, super::settings_ssr::effective_view(effective)))
     }
     .await;
     fail(result)

@@ -65,6 +65,7 @@ pub struct OrgSalesforcePage {
     pub callback_urls: Vec<String>,
     pub scopes: String,
     pub groups: Vec<GroupSummary>,
+    pub connections: Vec<super::connections::ConnectionRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -74,6 +75,8 @@ pub struct GroupOverridePage {
     pub members: Vec<(String, String)>,
     /// What members get while the override is off.
     pub org_default: EffectiveView,
+    /// The group's members' Salesforce connections.
+    pub connections: Vec<super::connections::ConnectionRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

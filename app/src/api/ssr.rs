@@ -27,8 +27,23 @@ pub struct Services {
     pub sign_in: SignIn,
     pub vault: Arc<Vault>,
     pub settings: SettingsService,
+    pub connections: domain::connections::ConnectionService,
     /// The exact OAuth callback URL for each public origin, canonical first.
     pub callback_urls: Arc<Vec<String>>,
+}
+
+/// A response header a page sets to name the Salesforce origins its forms redirect to; the
+/// security-headers layer moves them into that response's CSP `form-action` and drops it.
+pub const FORM_ACTION_HEADER: &str = "x-sofie-form-action";
+
+/// Lets this page's forms redirect to `origins` (for Connect buttons).
+pub fn allow_form_action(origins: &[String]) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&origins.join(" ")),
+    ) {
+        response.insert_header(http::HeaderName::from_static(FORM_ACTION_HEADER), value);
+    }
 }
 
 /// The client's address, as the server's edge determined it (the TCP peer, or the right-most
@@ -125,6 +140,22 @@ pub async fn actor(org: &str) -> Result<(SignedIn, Actor), AppError> {
     Ok((me, actor))
 }
 
+/// A Salesforce failure as a sentence with the fix. Details go to the log, never a token.
+fn salesforce_error(err: salesforce::Error) -> AppError {
+    use salesforce::Error as E;
+    tracing::warn!(error = %err, "a Salesforce call failed");
+    let (status, message) = match &err {
+        E::Transient { .. } => (503, "Salesforce is temporarily unavailable; nothing was changed. Try again in a minute.".to_string()),
+        E::LimitExceeded(_) => (429, "Your Salesforce organization has used up today's API requests (REQUEST_LIMIT_EXCEEDED). Try again after the limit resets, or ask your Salesforce admin.".to_string()),
+        E::Permission(_) => (403, "Your Salesforce user may not see this (object or field permissions). Confirm the connected Salesforce user can see the record directly in Salesforce.".to_string()),
+        E::NotFound(_) => (404, "Not found, or not visible to your Salesforce user.".to_string()),
+        E::RefreshRevoked { .. } | E::SessionExpired(_) => (409, "Salesforce no longer accepts this connection. Reconnect Salesforce on My Integrations.".to_string()),
+        E::OAuth { .. } => (502, domain::connections::describe_exchange_error(&err)),
+        _ => (502, "Salesforce answered something Sofie did not expect. Try again; if it keeps happening, tell your administrator.".to_string()),
+    };
+    AppError::Salesforce { status, message }
+}
+
 /// An error with its whole cause chain, for the log.
 struct Chain<'a>(&'static str, &'a (dyn std::error::Error + 'static));
 
@@ -163,6 +194,16 @@ impl From<DomainError> for AppError {
                 AppError::Unavailable
             }
             DomainError::Internal { context, source } => internal(Chain(context, &*source)),
+            DomainError::NotConnected => AppError::Salesforce {
+                status: 409,
+                message: "Salesforce is not connected: connect it on My Integrations first.".into(),
+            },
+            DomainError::NeedsReconnect(cause) => AppError::Salesforce {
+                status: 409,
+                message: cause.explain().into(),
+            },
+            DomainError::BadCallback(why) => AppError::BadRequest(why.into()),
+            DomainError::Salesforce(err) => salesforce_error(err),
         }
     }
 }

@@ -1,3 +1,5 @@
+pub mod connections_table;
 pub mod layout;
 pub mod outcome;
+pub mod salesforce_card;
 pub mod settings_form;

@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::salesforce_settings::{SaveGroupOverride, get_group_override};
+use crate::components::connections_table::ConnectionsTable;
 use crate::components::layout::Layout;
 use crate::components::outcome::{FormError, guarded};
 use crate::components::settings_form::{
@@ -71,6 +72,10 @@ pub fn GroupSettingsPage() -> impl IntoView {
                             <li>{name.clone()} " " <span class="role">{role.clone()}</span></li>
                         }).collect_view()}
                     </ul>
+                </section>
+                <section>
+                    <h2>"Members' Salesforce connections"</h2>
+                    <ConnectionsTable org=data.page.context.org_slug.clone() rows=data.connections.clone() disconnect=false />
                 </section>
             </Layout>
         }

@@ -1,12 +1,14 @@
-//! `/o/:org/integrations`: every member's own integrations, and which Salesforce app applies.
+//! `/o/:org/integrations`: every member's own integrations: which Salesforce app applies, and
+//! their own Salesforce connection.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::salesforce_settings::get_my_salesforce;
+use crate::api::connections::get_my_integrations;
 use crate::components::layout::Layout;
 use crate::components::outcome::guarded;
+use crate::components::salesforce_card::SalesforceCard;
 use crate::components::settings_form::EffectiveSummary;
 
 #[component]
@@ -14,9 +16,10 @@ pub fn MyIntegrationsPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
         move || params.read().get("org").unwrap_or_default(),
-        get_my_salesforce,
+        get_my_integrations,
     );
-    guarded(data, |(context, effective)| {
+    guarded(data, |data| {
+        let context = data.context.clone();
         view! {
             <Title text=format!("My Integrations — {}", context.org_name) />
             <Layout viewer=context.viewer.clone() org=Some(context.clone())>
@@ -25,10 +28,14 @@ pub fn MyIntegrationsPage() -> impl IntoView {
                     "Your connections to outside services, as " {context.org_name.clone()} " member ("
                     {context.role.clone()} ")."
                 </p>
+                {data.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
                 <section class="provider">
                     <h2>"Salesforce"</h2>
-                    <EffectiveSummary effective />
-                    <p class="hint">"Connecting your own Salesforce account comes with the connection feature."</p>
+                    <SalesforceCard org=context.org_slug.clone() card=data.card.clone() />
+                    <details>
+                        <summary>"Which Salesforce app applies to you"</summary>
+                        <EffectiveSummary effective=data.effective.clone() />
+                    </details>
                 </section>
             </Layout>
         }

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
+use crate::components::connections_table::ConnectionsTable;
 use crate::components::layout::Layout;
 use crate::components::outcome::{FormError, guarded};
 use crate::components::settings_form::{
@@ -104,6 +105,10 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                         <tbody>{groups}
                         </tbody>
                     </table>
+                </section>
+                <section>
+                    <h2>"People's connections"</h2>
+                    <ConnectionsTable org=org.clone() rows=data.connections.clone() disconnect=true />
                 </section>
             </Layout>
         }

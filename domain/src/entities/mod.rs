@@ -3,9 +3,11 @@
 
 pub mod audit_event;
 pub mod auth_throttle;
+pub mod connection;
 pub mod group;
 pub mod group_membership;
 pub mod integration_setting;
+pub mod oauth_attempt;
 pub mod org_membership;
 pub mod organization;
 pub mod session;

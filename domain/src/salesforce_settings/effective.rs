@@ -139,14 +139,29 @@ async fn effective_for(
     default_app: Option<&DefaultApp>,
 ) -> DomainResult<Effective> {
     let rows = rows(db, actor.org.id).await?;
-    let base = org_level(&actor.org, &rows, default_app);
-    if matches!(base, Effective::Unavailable(_))
-        && !(actor.org.integrations_enabled && actor.org.salesforce_enabled)
-    {
-        return Ok(base);
+    Ok(resolve(&actor.org, &rows, &actor.groups, default_app))
+}
+
+/// Whether the organization's own switch, the master switch, is on (features included).
+fn master_switch_on(org: &organization::Model, rows: &[integration_setting::Model]) -> bool {
+    org.integrations_enabled
+        && org.salesforce_enabled
+        && rows.iter().any(|r| r.group_id.is_none() && r.enabled)
+}
+
+/// What applies to a member of `groups` in `org`, given the organization's settings rows.
+pub(crate) fn resolve(
+    org: &organization::Model,
+    rows: &[integration_setting::Model],
+    groups: &[crate::access::ActorGroup],
+    default_app: Option<&DefaultApp>,
+) -> Effective {
+    let base = org_level(org, rows, default_app);
+    // When the organization's Salesforce is off, nobody connects, group overrides included.
+    if !master_switch_on(org, rows) {
+        return base;
     }
-    let overrides: Vec<EffectiveApp> = actor
-        .groups
+    let overrides: Vec<EffectiveApp> = groups
         .iter()
         .filter_map(|g| {
             let row = rows
@@ -161,7 +176,7 @@ async fn effective_for(
             )
         })
         .collect();
-    Ok(match overrides.len() {
+    match overrides.len() {
         0 => base,
         1 => {
             let app = overrides.into_iter().next().expect("one override");
@@ -177,7 +192,7 @@ async fn effective_for(
                 "{n} of your groups use their own Salesforce app; you choose one when you connect."
             ),
         },
-    })
+    }
 }
 
 /// What members of each group get, for the organization page.
@@ -204,7 +219,7 @@ async fn group_outcomes(
                 .find(|r| r.group_id == Some(group.id) && r.enabled);
             let override_enabled = row.is_some();
             let own = row
-                .filter(|_| org.integrations_enabled && org.salesforce_enabled)
+                .filter(|_| master_switch_on(org, &rows))
                 .and_then(|row| {
                     row_app(
                         row,

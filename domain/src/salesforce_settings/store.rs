@@ -16,10 +16,11 @@ use time::OffsetDateTime;
 use super::effective::{self, Effective};
 use super::input::{AppSource, SecretChange, SettingsForm, SettingsInput};
 use super::{DefaultApp, PROVIDER};
-use crate::access::{self, Actor};
+use crate::access::{self, Actor, ActorGroup};
 use crate::audit::{self, AuditAction, AuditEvent};
-use crate::entities::{integration_setting, organization, user};
+use crate::entities::{group, group_membership, integration_setting, organization, user};
 use crate::error::{DomainError, DomainResult};
+use crate::roles::GroupRole;
 use crate::step_up::Parked;
 use crate::vault::{Aad, Vault};
 
@@ -242,8 +243,69 @@ impl SettingsService {
             now,
         )
         .await?;
+        self.mark_connections(&txn, &actor.org, scope).await?;
         txn.commit().await?;
         Ok(outcome)
+    }
+
+    /// Connections whose person would now connect with another client id or login host than the
+    /// connection was made with must reconnect; audited with their count.
+    async fn mark_connections(
+        &self,
+        txn: &impl ConnectionTrait,
+        org: &organization::Model,
+        scope: Scope,
+    ) -> DomainResult<()> {
+        let connections = crate::connections::active_in_org(txn, org.id).await?;
+        if connections.is_empty() {
+            return Ok(());
+        }
+        let rows = effective::rows(txn, org.id).await?;
+        let mut groups: std::collections::HashMap<i64, Vec<ActorGroup>> = Default::default();
+        let memberships = group_membership::Entity::find()
+            .filter(group_membership::Column::UserId.is_in(connections.iter().map(|c| c.user_id)))
+            .find_also_related(group::Entity)
+            .all(txn)
+            .await?;
+        for (membership, group) in memberships {
+            if let Some(group) = group.filter(|g| g.org_id == org.id)
+                && let Ok(role) = GroupRole::parse(&membership.role)
+            {
+                groups
+                    .entry(membership.user_id)
+                    .or_default()
+                    .push(ActorGroup { group, role });
+            }
+        }
+        let mut marked = 0;
+        for conn in &connections {
+            let mine = groups.get(&conn.user_id).map(Vec::as_slice).unwrap_or(&[]);
+            let same = |app: &super::EffectiveApp| {
+                app.client_id == conn.client_id && app.login_host == conn.login_host
+            };
+            let still_valid = match effective::resolve(org, &rows, mine, self.default_app.as_ref())
+            {
+                Effective::Ready { app, .. } => same(&app),
+                Effective::Choose { apps, .. } => apps.iter().any(same),
+                // Switched off: the card says so; the connection is not the problem.
+                Effective::Unavailable(_) => true,
+            };
+            if !still_valid {
+                crate::connections::mark_settings_changed(txn, conn).await?;
+                marked += 1;
+            }
+        }
+        if marked > 0 {
+            audit::record(
+                txn,
+                AuditEvent::new(AuditAction::ConnectionsMarkedForReconnect)
+                    .org(org.id)
+                    .target(format!("salesforce {}", scope.key()))
+                    .details(json!({ "connections": marked })),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// After a successful step-up: completes `parked` when it is `actor`'s, from this sign-in,
@@ -259,6 +321,37 @@ impl SettingsService {
             return Ok(None);
         };
         Ok(Some((scope, self.save(actor, scope, form).await?)))
+    }
+
+    /// The client secret an app origin (`organization`, `default`, `group:{id}`) uses, when one
+    /// is configured: the operator's for Sofie's default app, else the settings row's, unsealed.
+    pub async fn client_secret(
+        &self,
+        org_id: i64,
+        origin: &str,
+        settings_id: Option<i64>,
+    ) -> DomainResult<Option<secrecy::SecretString>> {
+        if origin == "default" {
+            return Ok(self
+                .default_app
+                .as_ref()
+                .and_then(|a| a.client_secret.clone()));
+        }
+        let Some(id) = settings_id else {
+            return Ok(None);
+        };
+        let row = integration_setting::Entity::find_by_id(id)
+            .filter(integration_setting::Column::OrgId.eq(org_id))
+            .one(&self.db)
+            .await?;
+        match row.and_then(|r| r.client_secret) {
+            None => Ok(None),
+            Some(sealed) => self
+                .vault
+                .open(&sealed, &sealed_secret_aad(id))
+                .map(Some)
+                .map_err(|e| DomainError::internal("a stored client secret does not open", e)),
+        }
     }
 
     /// Which page `parked` belongs to, when it is `actor`'s and still waiting.
@@ -291,6 +384,7 @@ impl SettingsService {
             OffsetDateTime::now_utc(),
         )
         .await?;
+        self.mark_connections(&txn, org, scope).await?;
         txn.commit().await?;
         Ok(outcome)
     }

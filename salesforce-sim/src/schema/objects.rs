@@ -192,7 +192,9 @@ pub fn all() -> Vec<ObjectDef> {
                 f("Name", "Name", String).len(80).read_only().name(),
                 f("IsSandbox", "Is Sandbox", Boolean).system(),
                 f("OrganizationType", "Edition", String).len(40).read_only(),
-                f("InstanceName", "Instance Name", String).len(5).read_only(),
+                f("InstanceName", "Instance Name", String)
+                    .len(5)
+                    .read_only(),
             ],
             ObjectAccess::READ_ONLY,
         )

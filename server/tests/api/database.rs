@@ -24,6 +24,10 @@ async fn migrations_go_down_and_up_and_match_the_entities() {
     session::Entity::find().all(db).await.unwrap();
     audit_event::Entity::find().all(db).await.unwrap();
     vault_key::Entity::find().all(db).await.unwrap();
+    integration_setting::Entity::find().all(db).await.unwrap();
+    auth_throttle::Entity::find().all(db).await.unwrap();
+    oauth_attempt::Entity::find().all(db).await.unwrap();
+    connection::Entity::find().all(db).await.unwrap();
 }
 
 #[tokio::test]

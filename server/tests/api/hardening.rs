@@ -317,7 +317,7 @@ async fn removing_a_member_or_disabling_a_user_ends_their_sessions_at_once() {
     );
     let said = sofie.ok(&["admin", "member", "remove", "acme", "mia@acme.example"]);
     assert!(
-        said.contains("removed mia@acme.example from Acme and 1 group(s); ended 1 session(s)"),
+        said.contains("removed mia@acme.example from Acme and 1 group(s); ended 1 session(s); disconnected 0 Salesforce connection(s)"),
         "{said}"
     );
     let after = w.app.get_with(&mia, "/o/acme/integrations").await;
@@ -336,7 +336,7 @@ async fn removing_a_member_or_disabling_a_user_ends_their_sessions_at_once() {
     let lead = signed_in(&w, "lead@acme.example").await;
     let said = sofie.ok(&["admin", "user", "disable", "lead@acme.example"]);
     assert!(
-        said.contains("disabled lead@acme.example; ended 1 session(s)"),
+        said.contains("disabled lead@acme.example; ended 1 session(s); disconnected 0 Salesforce connection(s)"),
         "{said}"
     );
     assert_eq!(w.app.get_with(&lead, "/").await.status(), 302);

@@ -195,20 +195,28 @@ fn looks_sealed(value: &str) -> bool {
 
 #[tokio::test]
 async fn every_sealed_column_is_in_the_registry() {
-    let w = world().await;
-    // Seal through the flows that seal: an organization's and a group's client secret, saved
-    // over HTTP after step-up.
-    let admin = signed_in(&w, "admin@acme.example").await;
-    step_up(&w, &admin).await;
-    let group = w.sales.id.to_string();
+    let world = crate::sim::sf_world().await;
+    let w = &world.w;
+    // Seal through the flows that seal: a connection (its tokens, its attempt's verifier), a
+    // grant for another Salesforce user held for confirmation, and an organization's and a
+    // group's client secret, saved over HTTP after step-up.
+    let mia = signed_in(w, "mia@acme.example").await;
+    crate::sim::connect(w, &mia, crate::sim::ADMIN).await;
+    let held = crate::sim::connect(w, &mia, crate::sim::STANDARD).await;
+    assert!(location(&held).contains("/confirm/"));
+    let admin = signed_in(w, "admin@acme.example").await;
+    step_up(w, &admin).await;
+    // Support's override: Mia (in Sales) keeps the app her connection was made with.
+    let group = w.support.id.to_string();
     for (path, fields) in [
         (
             "/api/salesforce/save-org",
             vec![
                 ("org", "acme"),
                 ("enabled", "on"),
-                ("app_source", "organization"),
-                ("client_id", "3MVG9org"),
+                // Still Sofie's default app, so the connection stays as it is.
+                ("app_source", "default"),
+                ("client_id", ""),
                 ("client_secret", "org-secret"),
                 ("auth_base_url", ""),
             ],
@@ -225,7 +233,7 @@ async fn every_sealed_column_is_in_the_registry() {
             ],
         ),
     ] {
-        let (status, body) = call(&w, &admin, path, &fields).await;
+        let (status, body) = call(w, &admin, path, &fields).await;
         assert!(status == 200 && body.contains("Saved"), "{body}");
     }
     let mut found = Vec::new();

@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod cli;
+mod connections;
 mod database;
 mod hardening;
 mod helpers;
@@ -11,4 +12,5 @@ mod keys;
 mod salesforce_settings;
 mod security;
 mod settings_access;
+mod sim;
 mod step_up;

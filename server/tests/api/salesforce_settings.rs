@@ -168,7 +168,10 @@ async fn an_org_admin_saves_the_app_and_the_secret_only_after_step_up() {
         let body = page(&w, &admin, path).await;
         assert!(!body.contains(SENTINEL), "{path} shows the secret");
     }
-    for path in ["/api/salesforce/org-settings", "/api/salesforce/mine"] {
+    for path in [
+        "/api/salesforce/org-settings",
+        "/api/salesforce/my-integrations",
+    ] {
         let body = admin
             .post(w.app.url(path))
             .header("origin", &w.app.address)

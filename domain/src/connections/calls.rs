@@ -1,0 +1,309 @@
+//! The one place that calls Salesforce for a person. It unseals the access token, and on 401
+//! `INVALID_SESSION_ID` refreshes once and retries once. A refresh is single-flight per
+//! connection: a mutex inside this process, and across processes a lease on the row taken by a
+//! compare-and-swap on `token_version` (SQLite ignores `FOR UPDATE`, so no row lock is relied on).
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use salesforce::rest::RestClient;
+use salesforce::{Error as SfError, GrantCause, LoginHost};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+use super::ConnectionService;
+use super::status::{Cause, Status};
+use super::store::{self, access_aad, api_version, refresh_aad};
+use crate::access::Actor;
+use crate::entities::connection;
+use crate::error::{DomainError, DomainResult};
+
+/// How long a process may hold the refresh lease before others may take it over.
+const LEASE: time::Duration = time::Duration::seconds(30);
+/// How long a caller waits for another process's refresh before giving up.
+const WAIT_FOR_REFRESH: Duration = Duration::from_secs(20);
+/// "Last successful call" is written at most this often per connection and process.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// What a connection check found.
+#[derive(Clone, Debug)]
+pub struct SalesforceCall {
+    pub api_used: Option<i64>,
+    pub api_max: Option<i64>,
+}
+
+fn cause_of(cause: GrantCause) -> Cause {
+    match cause {
+        GrantCause::InactiveUser => Cause::UserInactive,
+        GrantCause::InactiveOrg => Cause::OrgInactive,
+        GrantCause::AppBlocked | GrantCause::NotApproved => Cause::AppBlocked,
+        _ => Cause::RevokedOrExpired,
+    }
+}
+
+impl ConnectionService {
+    /// The person's active connection, or why there is none.
+    pub(super) async fn active(&self, actor: &Actor) -> DomainResult<connection::Model> {
+        let Some(conn) = store::find(&self.db, actor.user.id, actor.org.id).await? else {
+            return Err(DomainError::NotConnected);
+        };
+        match Status::parse(&conn.status) {
+            Status::Active => Ok(conn),
+            Status::NeedsReconnect => Err(DomainError::NeedsReconnect(
+                conn.cause
+                    .as_deref()
+                    .and_then(Cause::parse)
+                    .unwrap_or(Cause::RevokedOrExpired),
+            )),
+            Status::Disconnected => Err(DomainError::NotConnected),
+        }
+    }
+
+    /// Runs `op` against Salesforce as `actor`, refreshing once on an expired session.
+    pub async fn call<T, F, Fut>(&self, actor: &Actor, op: F) -> DomainResult<T>
+    where
+        F: Fn(RestClient) -> Fut,
+        Fut: Future<Output = Result<T, SfError>>,
+    {
+        if !(actor.org.integrations_enabled && actor.org.salesforce_enabled) {
+            return Err(DomainError::Conflict(
+                "The Salesforce integration is off for this organization.".into(),
+            ));
+        }
+        let conn = self.active(actor).await?;
+        let Some(sealed) = conn.access_token.as_deref() else {
+            return Err(DomainError::NeedsReconnect(Cause::RevokedOrExpired));
+        };
+        let access = store::open(&self.vault, sealed, &access_aad(conn.id))?;
+        let rest = RestClient::new(self.http.clone(), &conn.instance_url, access, api_version())?;
+        let result = match op(rest).await {
+            Err(SfError::SessionExpired(_)) => {
+                let (access, instance_url) = self.refresh(&conn).await?;
+                let rest =
+                    RestClient::new(self.http.clone(), &instance_url, access, api_version())?;
+                op(rest).await
+            }
+            other => other,
+        };
+        let value = result?;
+        self.touch(conn.id).await;
+        Ok(value)
+    }
+
+    /// A light authenticated call (the org's limits), to show the person their connection works.
+    pub async fn check(&self, actor: &Actor) -> DomainResult<SalesforceCall> {
+        let limits = self
+            .call(actor, |rest| async move { rest.limits().await })
+            .await?;
+        let daily = limits.get("DailyApiRequests");
+        Ok(SalesforceCall {
+            api_used: daily.map(|l| l.max.saturating_sub(l.remaining)),
+            api_max: daily.map(|l| l.max),
+        })
+    }
+
+    /// Writes "last successful call" unless this process wrote it within the last minute.
+    async fn touch(&self, id: i64) {
+        let now = Instant::now();
+        {
+            let mut touched = self.touched.lock().expect("touch map poisoned");
+            if touched
+                .get(&id)
+                .is_some_and(|at| now.duration_since(*at) < TOUCH_EVERY)
+            {
+                return;
+            }
+            touched.insert(id, now);
+        }
+        let result = connection::Entity::update_many()
+            .col_expr(
+                connection::Column::LastCallAt,
+                Expr::value(OffsetDateTime::now_utc()),
+            )
+            .filter(connection::Column::Id.eq(id))
+            .exec(&self.db)
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not record a connection's last call");
+        }
+    }
+
+    fn lock_for(&self, id: i64) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        self.refresh_locks
+            .lock()
+            .expect("refresh lock map poisoned")
+            .entry(id)
+            .or_default()
+            .clone()
+    }
+
+    /// A fresh access token and instance URL for `seen`, refreshed here unless another caller
+    /// (in this process or another) already did since `seen` was read.
+    async fn refresh(&self, seen: &connection::Model) -> DomainResult<(SecretString, String)> {
+        let lock = self.lock_for(seen.id);
+        let _one_at_a_time = lock.lock().await;
+        let started = Instant::now();
+        let row = loop {
+            let row = connection::Entity::find_by_id(seen.id)
+                .one(&self.db)
+                .await?
+                .ok_or(DomainError::NotConnected)?;
+            if row.token_version != seen.token_version {
+                return self.current_tokens(&row);
+            }
+            let now = OffsetDateTime::now_utc();
+            let taken = connection::Entity::update_many()
+                .col_expr(
+                    connection::Column::RefreshLeaseUntil,
+                    Expr::value(now + LEASE),
+                )
+                .filter(connection::Column::Id.eq(seen.id))
+                .filter(connection::Column::TokenVersion.eq(seen.token_version))
+                .filter(
+                    Condition::any()
+                        .add(connection::Column::RefreshLeaseUntil.is_null())
+                        .add(connection::Column::RefreshLeaseUntil.lt(now)),
+                )
+                .exec(&self.db)
+                .await?
+                .rows_affected;
+            if taken == 1 {
+                break row;
+            }
+            if started.elapsed() > WAIT_FOR_REFRESH {
+                return Err(DomainError::Salesforce(SfError::Transient {
+                    status: None,
+                    detail: "another server is still refreshing this connection".into(),
+                }));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        match self.refresh_at_salesforce(&row).await {
+            Ok(tokens) => Ok(tokens),
+            Err(err) => {
+                // Release the lease so the next call can try again (a revoked grant was already
+                // marked, which moved the version on).
+                let _ = connection::Entity::update_many()
+                    .col_expr(
+                        connection::Column::RefreshLeaseUntil,
+                        Expr::value(Option::<OffsetDateTime>::None),
+                    )
+                    .filter(connection::Column::Id.eq(row.id))
+                    .filter(connection::Column::TokenVersion.eq(row.token_version))
+                    .exec(&self.db)
+                    .await;
+                Err(err)
+            }
+        }
+    }
+
+    fn current_tokens(&self, row: &connection::Model) -> DomainResult<(SecretString, String)> {
+        match (Status::parse(&row.status), row.access_token.as_deref()) {
+            (Status::Active, Some(sealed)) => Ok((
+                store::open(&self.vault, sealed, &access_aad(row.id))?,
+                row.instance_url.clone(),
+            )),
+            (Status::Disconnected, _) => Err(DomainError::NotConnected),
+            _ => Err(DomainError::NeedsReconnect(
+                row.cause
+                    .as_deref()
+                    .and_then(Cause::parse)
+                    .unwrap_or(Cause::RevokedOrExpired),
+            )),
+        }
+    }
+
+    async fn refresh_at_salesforce(
+        &self,
+        row: &connection::Model,
+    ) -> DomainResult<(SecretString, String)> {
+        let Some(sealed) = row.refresh_token.as_deref() else {
+            store::mark_needs_reconnect(&self.db, row, Cause::NoOfflineAccess).await?;
+            return Err(DomainError::NeedsReconnect(Cause::NoOfflineAccess));
+        };
+        let refresh_token = store::open(&self.vault, sealed, &refresh_aad(row.id))?;
+        let login_host = LoginHost::parse(&row.login_host, &self.settings.host_policy)
+            .map_err(|e| DomainError::internal("a stored login host no longer parses", e))?
+            .host;
+        let secret = self
+            .settings
+            .client_secret(row.org_id, &row.app_origin, row.settings_id)
+            .await?;
+        let oauth = self.oauth(&login_host, &row.client_id, secret, &self.callback_urls[0])?;
+        let tokens = match oauth.refresh(&refresh_token).await {
+            Ok(tokens) => tokens,
+            Err(SfError::RefreshRevoked { cause, .. }) => {
+                let cause = match cause_of(cause) {
+                    Cause::RevokedOrExpired if self.pushed_out(row).await? => Cause::PushedOut,
+                    other => other,
+                };
+                store::mark_needs_reconnect(&self.db, row, cause).await?;
+                return Err(DomainError::NeedsReconnect(cause));
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let now = OffsetDateTime::now_utc();
+        let instance_url = tokens
+            .instance_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_string();
+        let access = self.vault.seal(&tokens.access_token, &access_aad(row.id));
+        let mut update = connection::Entity::update_many()
+            .col_expr(connection::Column::AccessToken, Expr::value(access))
+            .col_expr(
+                connection::Column::InstanceUrl,
+                Expr::value(instance_url.clone()),
+            )
+            .col_expr(
+                connection::Column::TokenVersion,
+                Expr::value(row.token_version + 1),
+            )
+            .col_expr(
+                connection::Column::RefreshLeaseUntil,
+                Expr::value(Option::<OffsetDateTime>::None),
+            )
+            .col_expr(connection::Column::LastRefreshAt, Expr::value(now))
+            .col_expr(connection::Column::UpdatedAt, Expr::value(now));
+        if tokens.refresh_token_issued
+            && let Some(rotated) = &tokens.refresh_token
+        {
+            // Rotation: the old token is already dead at Salesforce, so the new one is stored in
+            // the same statement as the access token it came with.
+            update = update.col_expr(
+                connection::Column::RefreshToken,
+                Expr::value(self.vault.seal(rotated, &refresh_aad(row.id))),
+            );
+        }
+        let written = update
+            .filter(connection::Column::Id.eq(row.id))
+            .filter(connection::Column::TokenVersion.eq(row.token_version))
+            .exec(&self.db)
+            .await?
+            .rows_affected;
+        if written != 1 {
+            // Disconnected or marked meanwhile: that decision stands.
+            let current = connection::Entity::find_by_id(row.id)
+                .one(&self.db)
+                .await?
+                .ok_or(DomainError::NotConnected)?;
+            return self.current_tokens(&current);
+        }
+        Ok((tokens.access_token, instance_url))
+    }
+
+    /// Whether Sofie itself made five newer approvals of the same app for the same Salesforce
+    /// user (other connections, e.g. in other organizations using Sofie's default app).
+    async fn pushed_out(&self, row: &connection::Model) -> DomainResult<bool> {
+        let newer = connection::Entity::find()
+            .filter(connection::Column::SfUserId.eq(row.sf_user_id.clone()))
+            .filter(connection::Column::ClientId.eq(row.client_id.clone()))
+            .filter(connection::Column::Id.ne(row.id))
+            .filter(connection::Column::ConnectedAt.gt(row.connected_at))
+            .count(&self.db)
+            .await?;
+        Ok(newer >= 5)
+    }
+}
