@@ -12,6 +12,7 @@ use crate::helpers::fresh_database_url;
 pub struct Sofie {
     database_url: String,
     keys: String,
+    env: Vec<(String, String)>,
 }
 
 impl Sofie {
@@ -19,6 +20,7 @@ impl Sofie {
         Self {
             database_url: fresh_database_url().await,
             keys: Vault::generate_key_ring().expose_secret().to_string(),
+            env: Vec::new(),
         }
     }
 
@@ -27,7 +29,14 @@ impl Sofie {
         Self {
             database_url: database_url.to_string(),
             keys: keys.expose_secret().to_string(),
+            env: Vec::new(),
         }
+    }
+
+    /// One more environment variable for every run.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
     }
 
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
@@ -36,6 +45,7 @@ impl Sofie {
             .env("SOFIE_DATABASE_URL", &self.database_url)
             .env("SOFIE_SECRET_KEYS", &self.keys)
             .env("RUST_LOG", "error")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {

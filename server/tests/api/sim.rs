@@ -23,12 +23,20 @@ pub async fn sf_world() -> SfWorld {
     sf_world_on(&database_url, &domain::vault::Vault::generate_key_ring()).await
 }
 
-pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> SfWorld {
-    let sim = salesforce_sim::spawn(SimConfig::default()).await.unwrap();
+fn sim_settings(
+    database_url: &str,
+    keys: &secrecy::SecretString,
+    sim: &RunningSim,
+) -> server::config::Settings {
     let mut config = settings(database_url, keys);
     server::demo::use_simulator(&mut config, &sim.urls);
     config.salesforce_auth_base_url = sim.urls.login_production.clone();
-    let app = spawn_with(&config).await;
+    config
+}
+
+pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> SfWorld {
+    let sim = salesforce_sim::spawn(SimConfig::default()).await.unwrap();
+    let app = spawn_with(&sim_settings(database_url, keys, &sim)).await;
     let callback = format!("{}/api/integrations/callback/salesforce", app.address);
     for mut connected_app in SimConfig::default().connected_apps {
         connected_app.callback_urls.push(callback.clone());
@@ -47,6 +55,33 @@ pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> Sf
 }
 
 impl SfWorld {
+    /// Another server on the same database and simulator: nothing shared but what is stored.
+    pub async fn second_server(&self) -> TestApp {
+        spawn_with(&sim_settings(
+            &self.w.app.database_url,
+            &self.w.app.keys,
+            &self.sim,
+        ))
+        .await
+    }
+
+    /// `email` acting in Acme, as a domain operation sees them.
+    pub async fn actor(&self, email: &str) -> domain::access::Actor {
+        let user = domain::accounts::find_user(
+            &self.w.app.db,
+            &domain::names::Email::parse(email).unwrap(),
+        )
+        .await
+        .unwrap();
+        let authn = domain::step_up::Authn {
+            nonce: domain::step_up::SignInNonce::generate(),
+            step_up: None,
+        };
+        domain::access::actor_in(&self.w.app.db, user, authn, "acme")
+            .await
+            .unwrap()
+    }
+
     /// Points Acme's organization settings at `source` (`default`, or `organization` with
     /// `client_id`) on the simulator's production login host, as the operator would.
     pub async fn use_app(&self, source: &str, client_id: &str) {
