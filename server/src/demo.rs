@@ -179,5 +179,8 @@ pub fn print_logins(
     );
     println!("  admin@acme.sim / admin-pass-1        System Administrator");
     println!("  standard@acme.sim / standard-pass-1  Standard User (some fields hidden)");
+    println!(
+        "Sign in as a member, open My Integrations and press Connect Salesforce to connect one."
+    );
     println!();
 }

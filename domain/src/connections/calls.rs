@@ -26,6 +26,20 @@ const LEASE: time::Duration = time::Duration::seconds(30);
 const WAIT_FOR_REFRESH: Duration = Duration::from_secs(20);
 /// "Last successful call" is written at most this often per connection and process.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// How long this process reuses a connection's unsealed token without reading the row again. A
+/// disconnect in another process is seen here within this long (and its tokens are already
+/// revoked at Salesforce); one in this process is seen at once.
+const SESSION_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// A connection's token as one process holds it for a moment.
+#[derive(Clone)]
+pub(super) struct Session {
+    connection_id: i64,
+    token_version: i64,
+    access: SecretString,
+    instance_url: String,
+    read_at: Instant,
+}
 
 /// What a connection check found.
 #[derive(Clone, Debug)]
@@ -61,6 +75,57 @@ impl ConnectionService {
         }
     }
 
+    /// The connection's token for `actor`: from this process's short-lived cache, else read and
+    /// unsealed from the database (and cached).
+    async fn session_for(&self, actor: &Actor) -> DomainResult<Session> {
+        let key = (actor.user.id, actor.org.id);
+        let cached = self
+            .sessions
+            .lock()
+            .expect("session cache poisoned")
+            .get(&key)
+            .filter(|s| s.read_at.elapsed() < SESSION_CACHE_TTL)
+            .cloned();
+        if let Some(cached) = cached {
+            return Ok(cached);
+        }
+        let conn = match self.active(actor).await {
+            Ok(conn) => conn,
+            Err(e) => {
+                self.forget(actor.user.id, actor.org.id);
+                return Err(e);
+            }
+        };
+        let Some(sealed) = conn.access_token.as_deref() else {
+            return Err(DomainError::NeedsReconnect(Cause::RevokedOrExpired));
+        };
+        let session = Session {
+            connection_id: conn.id,
+            token_version: conn.token_version,
+            access: store::open(&self.vault, sealed, &access_aad(conn.id))?,
+            instance_url: conn.instance_url.clone(),
+            read_at: Instant::now(),
+        };
+        self.remember(key, session.clone());
+        Ok(session)
+    }
+
+    fn remember(&self, key: (i64, i64), session: Session) {
+        self.sessions
+            .lock()
+            .expect("session cache poisoned")
+            .insert(key, session);
+    }
+
+    /// Drops this process's cached token of a person's connection (after a disconnect, a mark,
+    /// a refusal).
+    pub(super) fn forget(&self, user_id: i64, org_id: i64) {
+        self.sessions
+            .lock()
+            .expect("session cache poisoned")
+            .remove(&(user_id, org_id));
+    }
+
     /// Runs `op` against Salesforce as `actor`, refreshing once on an expired session.
     pub async fn call<T, F, Fut>(&self, actor: &Actor, op: F) -> DomainResult<T>
     where
@@ -72,15 +137,35 @@ impl ConnectionService {
                 "The Salesforce integration is off for this organization.".into(),
             ));
         }
-        let conn = self.active(actor).await?;
-        let Some(sealed) = conn.access_token.as_deref() else {
-            return Err(DomainError::NeedsReconnect(Cause::RevokedOrExpired));
-        };
-        let access = store::open(&self.vault, sealed, &access_aad(conn.id))?;
-        let rest = RestClient::new(self.http.clone(), &conn.instance_url, access, api_version())?;
+        let session = self.session_for(actor).await?;
+        let rest = RestClient::new(
+            self.http.clone(),
+            &session.instance_url,
+            session.access.clone(),
+            api_version(),
+        )?;
         let result = match op(rest).await {
             Err(SfError::SessionExpired(_)) => {
-                let (access, instance_url) = self.refresh(&conn).await?;
+                let refreshed = self
+                    .refresh(session.connection_id, session.token_version)
+                    .await;
+                let (access, instance_url, version) = match refreshed {
+                    Ok(tokens) => tokens,
+                    Err(e) => {
+                        self.forget(actor.user.id, actor.org.id);
+                        return Err(e);
+                    }
+                };
+                self.remember(
+                    (actor.user.id, actor.org.id),
+                    Session {
+                        connection_id: session.connection_id,
+                        token_version: version,
+                        access: access.clone(),
+                        instance_url: instance_url.clone(),
+                        read_at: Instant::now(),
+                    },
+                );
                 let rest =
                     RestClient::new(self.http.clone(), &instance_url, access, api_version())?;
                 op(rest).await
@@ -88,7 +173,7 @@ impl ConnectionService {
             other => other,
         };
         let value = result?;
-        self.touch(conn.id).await;
+        self.touch(session.connection_id).await;
         Ok(value)
     }
 
@@ -141,16 +226,20 @@ impl ConnectionService {
 
     /// A fresh access token and instance URL for `seen`, refreshed here unless another caller
     /// (in this process or another) already did since `seen` was read.
-    async fn refresh(&self, seen: &connection::Model) -> DomainResult<(SecretString, String)> {
-        let lock = self.lock_for(seen.id);
+    async fn refresh(
+        &self,
+        id: i64,
+        seen_version: i64,
+    ) -> DomainResult<(SecretString, String, i64)> {
+        let lock = self.lock_for(id);
         let _one_at_a_time = lock.lock().await;
         let started = Instant::now();
         let row = loop {
-            let row = connection::Entity::find_by_id(seen.id)
+            let row = connection::Entity::find_by_id(id)
                 .one(&self.db)
                 .await?
                 .ok_or(DomainError::NotConnected)?;
-            if row.token_version != seen.token_version {
+            if row.token_version != seen_version {
                 return self.current_tokens(&row);
             }
             let now = OffsetDateTime::now_utc();
@@ -159,8 +248,8 @@ impl ConnectionService {
                     connection::Column::RefreshLeaseUntil,
                     Expr::value(now + LEASE),
                 )
-                .filter(connection::Column::Id.eq(seen.id))
-                .filter(connection::Column::TokenVersion.eq(seen.token_version))
+                .filter(connection::Column::Id.eq(id))
+                .filter(connection::Column::TokenVersion.eq(seen_version))
                 .filter(
                     Condition::any()
                         .add(connection::Column::RefreshLeaseUntil.is_null())
@@ -199,11 +288,12 @@ impl ConnectionService {
         }
     }
 
-    fn current_tokens(&self, row: &connection::Model) -> DomainResult<(SecretString, String)> {
+    fn current_tokens(&self, row: &connection::Model) -> DomainResult<(SecretString, String, i64)> {
         match (Status::parse(&row.status), row.access_token.as_deref()) {
             (Status::Active, Some(sealed)) => Ok((
                 store::open(&self.vault, sealed, &access_aad(row.id))?,
                 row.instance_url.clone(),
+                row.token_version,
             )),
             (Status::Disconnected, _) => Err(DomainError::NotConnected),
             _ => Err(DomainError::NeedsReconnect(
@@ -218,7 +308,7 @@ impl ConnectionService {
     async fn refresh_at_salesforce(
         &self,
         row: &connection::Model,
-    ) -> DomainResult<(SecretString, String)> {
+    ) -> DomainResult<(SecretString, String, i64)> {
         let Some(sealed) = row.refresh_token.as_deref() else {
             store::mark_needs_reconnect(&self.db, row, Cause::NoOfflineAccess).await?;
             return Err(DomainError::NeedsReconnect(Cause::NoOfflineAccess));
@@ -291,7 +381,7 @@ impl ConnectionService {
                 .ok_or(DomainError::NotConnected)?;
             return self.current_tokens(&current);
         }
-        Ok((tokens.access_token, instance_url))
+        Ok((tokens.access_token, instance_url, row.token_version + 1))
     }
 
     /// Whether Sofie itself made five newer approvals of the same app for the same Salesforce

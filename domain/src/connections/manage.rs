@@ -112,6 +112,7 @@ impl ConnectionService {
         }
         match choice {
             HeldChoice::Replace => {
+                self.forget(actor.user.id, actor.org.id);
                 let existing = store::find(&self.db, actor.user.id, actor.org.id).await?;
                 let old = store::write(self, &attempt, existing, grant, true).await?;
                 Ok(self.revoke_quietly(old).await)

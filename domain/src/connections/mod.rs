@@ -44,6 +44,8 @@ pub struct ConnectionService {
     refresh_locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     /// When this process last wrote "last successful call" per connection (at most once a minute).
     touched: Arc<Mutex<HashMap<i64, Instant>>>,
+    /// Unsealed tokens by (user, organization), reused for a moment.
+    sessions: Arc<Mutex<HashMap<(i64, i64), calls::Session>>>,
 }
 
 impl ConnectionService {
@@ -63,6 +65,7 @@ impl ConnectionService {
             callback_urls: Arc::new(callback_urls),
             refresh_locks: Arc::default(),
             touched: Arc::default(),
+            sessions: Arc::default(),
         }
     }
 }

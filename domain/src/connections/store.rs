@@ -199,6 +199,7 @@ pub(super) async fn attach(
     }
     let username = grant.username.clone();
     let reconnected = existing.is_some();
+    service.forget(attempt.user_id, attempt.org_id);
     let old_grant = write(service, attempt, existing, grant, false).await?;
     service.revoke_quietly(old_grant).await;
     Ok(CallbackOutcome::Connected {

@@ -812,3 +812,120 @@ async fn offboarding_revokes_the_grant_at_salesforce() {
         .unwrap();
     assert_eq!(answer.status(), 400);
 }
+
+#[tokio::test]
+async fn each_error_salesforce_sends_back_gets_its_advice() {
+    let world = sf_world().await;
+    let w = &world.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    let cases = [
+        ("access_denied", "You chose Deny"),
+        (
+            "OAUTH_APP_BLOCKED",
+            "Your Salesforce admin has blocked this app",
+        ),
+        ("OAUTH_APP_ACCESS_DENIED", "is not approved"),
+        (
+            "immediate_unsuccessful",
+            "needs you to sign in and approve the app first",
+        ),
+        ("invalid_scope", "does not allow the scopes Sofie asks for"),
+        (
+            "OAUTH_APPROVAL_ERROR_GENERIC",
+            "Check that the connected app is enabled for OAuth",
+        ),
+    ];
+    for (error, advice) in cases {
+        let authorize = press_connect(w, &mia, None).await;
+        let state: String = authorize
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .unwrap()
+            .1
+            .into_owned();
+        let callback = url::Url::parse_with_params(
+            &format!("{}/api/integrations/callback/salesforce", w.app.address),
+            &[
+                ("error", error),
+                ("error_description", "as Salesforce words it"),
+                ("state", state.as_str()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(arrive(w, &mia, &callback).await.status(), 303, "{error}");
+        let shown = page(w, &mia, MY_INTEGRATIONS).await;
+        assert!(
+            shown.contains(&format!("Salesforce answered {error}")) && shown.contains(advice),
+            "{error}: {shown}"
+        );
+    }
+    assert_eq!(token_calls(&world.sim).await, 0);
+    assert!(the_connection(w).await.is_none());
+}
+
+#[tokio::test]
+async fn the_callback_url_is_the_configured_one_for_the_origin_the_person_is_on() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sim = salesforce_sim::spawn(salesforce_sim::SimConfig::default())
+        .await
+        .unwrap();
+    let mut config = settings(
+        &fresh_database_url().await,
+        &domain::vault::Vault::generate_key_ring(),
+    );
+    server::demo::use_simulator(&mut config, &sim.urls);
+    config.site_addr = format!("127.0.0.1:{port}").parse().unwrap();
+    config.public_origins = vec![
+        format!("http://127.0.0.1:{port}").parse().unwrap(),
+        format!("http://localhost:{port}").parse().unwrap(),
+    ];
+    let w = world_on(spawn_with(&config).await).await;
+    let world = SfWorld { w, sim };
+    world.use_app("default", "").await;
+    let w = &world.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    for (origin, expected) in [
+        (
+            format!("http://localhost:{port}"),
+            format!("http://localhost:{port}/api/integrations/callback/salesforce"),
+        ),
+        (
+            format!("http://127.0.0.1:{port}"),
+            format!("http://127.0.0.1:{port}/api/integrations/callback/salesforce"),
+        ),
+    ] {
+        let answer = mia
+            .post(w.app.url("/api/salesforce/connect"))
+            .header("accept", "text/html")
+            .header("origin", &origin)
+            .header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .form(&[("org", "acme")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303, "{origin}");
+        let authorize = url::Url::parse(&location(&answer)).unwrap();
+        let redirect: String = authorize
+            .query_pairs()
+            .find(|(k, _)| k == "redirect_uri")
+            .unwrap()
+            .1
+            .into_owned();
+        assert_eq!(
+            redirect, expected,
+            "never built from Host or X-Forwarded-Host"
+        );
+    }
+    let post = mia
+        .post(w.app.url("/api/integrations/callback/salesforce"))
+        .header("origin", &w.app.address)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405, "the callback is GET only");
+}
