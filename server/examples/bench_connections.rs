@@ -76,7 +76,7 @@ fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u16) -
 }
 
 async fn serve(sofie: &str, config: &Settings) -> Server {
-    let child = Command::new(sofie)
+    let mut child = Command::new(sofie)
         .arg("serve")
         .env("SOFIE_DATABASE_URL", config.database_url.expose_secret())
         .env(
@@ -119,6 +119,8 @@ async fn serve(sofie: &str, config: &Settings) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("sofie serve did not start");
 }
 

@@ -62,7 +62,7 @@ async fn a_person_connects_through_salesforce_and_sees_who_they_are() {
     ] {
         assert!(shown.contains(wanted), "{wanted}: {shown}");
     }
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     let access = row.access_token.clone().unwrap();
     let refresh = row.refresh_token.clone().unwrap();
     assert!(
@@ -130,7 +130,7 @@ async fn returns_that_do_not_belong_to_this_connect_are_refused_before_any_token
         );
     }
     assert_eq!(token_calls(sim).await, 0, "no token request was made");
-    assert!(the_connection(&w).await.is_none(), "nothing stored");
+    assert!(the_connection(w).await.is_none(), "nothing stored");
 
     // Expired: the attempt is aged past its ten minutes.
     for attempt in oauth_attempt::Entity::find().all(&w.app.db).await.unwrap() {
@@ -204,7 +204,7 @@ async fn without_the_refresh_scope_the_card_says_reconnect_to_enable_offline_ref
         shown.contains("Reconnect Salesforce to enable offline refresh"),
         "{shown}"
     );
-    assert!(!the_connection(&w).await.unwrap().offline);
+    assert!(!the_connection(w).await.unwrap().offline);
 }
 
 #[tokio::test]
@@ -222,7 +222,7 @@ async fn an_expired_session_is_refreshed_transparently_and_a_revoked_grant_asks_
         "{shown}"
     );
     assert_eq!(token_calls(sim).await, 1, "one refresh");
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert!(row.last_refresh_at.is_some() && row.last_call_at.is_some());
 
     control(
@@ -238,7 +238,7 @@ async fn an_expired_session_is_refreshed_transparently_and_a_revoked_grant_asks_
         shown.contains("Needs reconnect") && shown.contains("its access was revoked in Salesforce"),
         "{shown}"
     );
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert_eq!(
         (row.status.as_str(), row.cause.as_deref()),
         ("needs_reconnect", Some("revoked_or_expired"))
@@ -251,7 +251,7 @@ async fn an_expired_session_is_refreshed_transparently_and_a_revoked_grant_asks_
     // Reconnecting keeps the connection's id.
     let id = row.id;
     assert_eq!(connect(w, &mia, ADMIN).await.status(), 303);
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert_eq!((row.id, row.status.as_str()), (id, "active"));
 }
 
@@ -272,7 +272,7 @@ async fn deactivated_and_frozen_users_blocked_apps_and_salesforce_outages_each_s
         "{page_text}"
     );
     assert!(
-        the_connection(&w).await.unwrap().refresh_token.is_some(),
+        the_connection(w).await.unwrap().refresh_token.is_some(),
         "tokens kept"
     );
 
@@ -297,7 +297,7 @@ async fn an_org_moved_to_another_instance_is_followed_after_refresh() {
     let (w, sim) = (&world.w, &world.sim);
     let mia = signed_in(w, "mia@acme.example").await;
     connect(w, &mia, ADMIN).await;
-    let before = the_connection(&w).await.unwrap();
+    let before = the_connection(w).await.unwrap();
     let org_id = before.sf_org_id.clone();
     let (status, _) = control(
         sim,
@@ -308,7 +308,7 @@ async fn an_org_moved_to_another_instance_is_followed_after_refresh() {
     .await;
     assert!(status < 300, "{status}");
     press(w, &mia, "/api/salesforce/check").await;
-    let after = the_connection(&w).await.unwrap();
+    let after = the_connection(w).await.unwrap();
     assert_ne!(
         after.instance_url, before.instance_url,
         "the new instance_url is stored"
@@ -328,12 +328,12 @@ async fn a_rotated_refresh_token_is_stored_at_once() {
     world.use_app("organization", "sofie-rotating-client").await;
     let mia = signed_in(w, "mia@acme.example").await;
     connect(w, &mia, ADMIN).await;
-    let first = the_connection(&w).await.unwrap().refresh_token.unwrap();
+    let first = the_connection(w).await.unwrap().refresh_token.unwrap();
     for _ in 0..2 {
         control(sim, Method::POST, "/__sim/tokens/expire", None).await;
         press(w, &mia, "/api/salesforce/check").await;
     }
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert_eq!(
         row.status, "active",
         "each rotated token worked for the next refresh"
@@ -369,7 +369,7 @@ async fn changing_the_client_id_marks_connections_to_reconnect() {
         page_text.contains("An admin changed the Salesforce app or login host"),
         "{page_text}"
     );
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert_eq!(row.cause.as_deref(), Some("settings_changed"));
     assert!(
         row.refresh_token.is_some(),
@@ -378,7 +378,7 @@ async fn changing_the_client_id_marks_connections_to_reconnect() {
     // Reconnecting revokes the old grant: its refresh token no longer works at Salesforce.
     connect(w, &mia, ADMIN).await;
     assert_eq!(
-        the_connection(&w).await.unwrap().client_id,
+        the_connection(w).await.unwrap().client_id,
         "sofie-rotating-client"
     );
 }
@@ -402,7 +402,7 @@ async fn reconnecting_as_another_salesforce_user_asks_first() {
         "{page_text}"
     );
     assert_eq!(
-        the_connection(&w).await.unwrap().sf_username,
+        the_connection(w).await.unwrap().sf_username,
         "admin@acme.sim",
         "nothing replaced yet"
     );
@@ -423,7 +423,7 @@ async fn reconnecting_as_another_salesforce_user_asks_first() {
             .contains("the new grant was revoked at Salesforce")
     );
     assert_eq!(
-        the_connection(&w).await.unwrap().sf_username,
+        the_connection(w).await.unwrap().sf_username,
         "admin@acme.sim"
     );
 
@@ -439,7 +439,7 @@ async fn reconnecting_as_another_salesforce_user_asks_first() {
         )
         .await;
     assert_eq!(
-        the_connection(&w).await.unwrap().sf_username,
+        the_connection(w).await.unwrap().sf_username,
         "standard@acme.sim"
     );
     let shown = page(w, &mia, MY_INTEGRATIONS).await;
@@ -469,7 +469,7 @@ async fn disconnect_revokes_at_salesforce_and_deletes_tokens_even_when_salesforc
             && page_text.contains("Not connected"),
         "{page_text}"
     );
-    let row = the_connection(&w).await.unwrap();
+    let row = the_connection(w).await.unwrap();
     assert!(
         row.access_token.is_none() && row.refresh_token.is_none() && row.status == "disconnected"
     );
@@ -515,7 +515,7 @@ async fn admins_see_connections_members_do_not_and_other_organizations_ids_are_n
         403
     );
 
-    let id = the_connection(&w).await.unwrap().id.to_string();
+    let id = the_connection(w).await.unwrap().id.to_string();
     let boss = signed_in(w, "boss@globex.example").await;
     let (status, _) = call(
         w,
@@ -549,7 +549,7 @@ async fn admins_see_connections_members_do_not_and_other_organizations_ids_are_n
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(the_connection(&w).await.unwrap().status, "disconnected");
+    assert_eq!(the_connection(w).await.unwrap().status, "disconnected");
 }
 
 /// The refresh storm: 500 concurrent calls on an expired access token, through two servers that
@@ -585,11 +585,11 @@ async fn five_hundred_calls_on_an_expired_token_through_two_servers_refresh_once
     );
 }
 
-async fn futures_join<T: Send + 'static>(
+async fn futures_join<T>(
     handles: impl Iterator<Item = tokio::task::JoinHandle<Result<(), T>>>,
 ) -> Vec<Result<(), String>>
 where
-    T: std::fmt::Display,
+    T: std::fmt::Display + Send + 'static,
 {
     let mut out = Vec::new();
     for handle in handles.collect::<Vec<_>>() {
