@@ -36,3 +36,18 @@ pub struct SimUrls {
     pub login_mydomain: String,
     pub instances: Vec<String>,
 }
+
+impl SimUrls {
+    /// Every host's origin: what a client allowlists to talk to the simulator.
+    pub fn all_origins(&self) -> Vec<String> {
+        [
+            &self.login_production,
+            &self.login_sandbox,
+            &self.login_mydomain,
+        ]
+        .into_iter()
+        .chain(&self.instances)
+        .cloned()
+        .collect()
+    }
+}

@@ -45,18 +45,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn dev_origins(urls: &SimUrls) -> Vec<String> {
-    [
-        &urls.login_production,
-        &urls.login_sandbox,
-        &urls.login_mydomain,
-    ]
-    .into_iter()
-    .chain(&urls.instances)
-    .cloned()
-    .collect()
-}
-
 fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u16) -> Settings {
     Settings {
         database_url: SecretString::from(database_url.to_string()),
@@ -70,7 +58,7 @@ fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u16) -
             salesforce_sim::config::DEMO_CLIENT_SECRET,
         )),
         salesforce_auth_base_url: sim.login_production.clone(),
-        salesforce_dev_origins: dev_origins(sim),
+        salesforce_dev_origins: sim.all_origins(),
         trusted_proxies: vec![],
     }
 }

@@ -4,6 +4,8 @@
 
 mod effective;
 mod input;
+mod marking;
+mod step_up_rule;
 mod store;
 
 pub use effective::{AppOrigin, Effective, EffectiveApp, GroupOutcome};

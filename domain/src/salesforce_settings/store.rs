@@ -13,14 +13,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::effective::{self, Effective};
+use super::effective;
 use super::input::{AppSource, SecretChange, SettingsForm, SettingsInput};
+use super::step_up_rule::needs_step_up;
 use super::{DefaultApp, PROVIDER};
-use crate::access::{self, Actor, ActorGroup};
+use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditEvent};
-use crate::entities::{group, group_membership, integration_setting, organization, user};
+use crate::entities::{integration_setting, organization, user};
 use crate::error::{DomainError, DomainResult};
-use crate::roles::GroupRole;
 use crate::step_up::Parked;
 use crate::vault::{Aad, Vault};
 
@@ -32,7 +32,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn key(self) -> String {
+    pub(super) fn key(self) -> String {
         match self {
             Self::Org => "org".into(),
             Self::Group(id) => format!("group:{id}"),
@@ -169,25 +169,6 @@ fn check(
     }
 }
 
-/// Any change to the app source, client id, client secret or Auth Base URL needs a fresh
-/// step-up; so does switching on an app whose credentials differ from what members connect with
-/// now. Each of these can send members' sign-ins to another Salesforce organization.
-fn needs_step_up(
-    existing: Option<&integration_setting::Model>,
-    input: &SettingsInput,
-    switching_on_changes_members: bool,
-) -> bool {
-    let stored_source = existing.map_or(AppSource::Organization.as_str(), |r| &r.app_source);
-    let stored_client = existing.and_then(|r| r.client_id.as_deref());
-    let stored_host = existing.and_then(|r| r.auth_base_url.as_deref());
-    let credentials_changed = input.secret != SecretChange::Keep
-        || input.app_source.as_str() != stored_source
-        || input.client_id.as_ref().map(|c| c.as_str()) != stored_client
-        || input.auth_base_url.as_ref().map(|a| a.host.as_str()) != stored_host;
-    let switched_on = input.enabled && !existing.is_some_and(|r| r.enabled);
-    credentials_changed || (switched_on && switching_on_changes_members)
-}
-
 impl SettingsService {
     /// Refuses, audited, unless `actor` may configure `scope`: org admins the organization and
     /// every group, group admins their own groups. Checked on every call, completion included.
@@ -246,66 +227,6 @@ impl SettingsService {
         self.mark_connections(&txn, &actor.org, scope).await?;
         txn.commit().await?;
         Ok(outcome)
-    }
-
-    /// Connections whose person would now connect with another client id or login host than the
-    /// connection was made with must reconnect; audited with their count.
-    async fn mark_connections(
-        &self,
-        txn: &impl ConnectionTrait,
-        org: &organization::Model,
-        scope: Scope,
-    ) -> DomainResult<()> {
-        let connections = crate::connections::active_in_org(txn, org.id).await?;
-        if connections.is_empty() {
-            return Ok(());
-        }
-        let rows = effective::rows(txn, org.id).await?;
-        let mut groups: std::collections::HashMap<i64, Vec<ActorGroup>> = Default::default();
-        let memberships = group_membership::Entity::find()
-            .filter(group_membership::Column::UserId.is_in(connections.iter().map(|c| c.user_id)))
-            .find_also_related(group::Entity)
-            .all(txn)
-            .await?;
-        for (membership, group) in memberships {
-            if let Some(group) = group.filter(|g| g.org_id == org.id)
-                && let Ok(role) = GroupRole::parse(&membership.role)
-            {
-                groups
-                    .entry(membership.user_id)
-                    .or_default()
-                    .push(ActorGroup { group, role });
-            }
-        }
-        let mut marked = 0;
-        for conn in &connections {
-            let mine = groups.get(&conn.user_id).map(Vec::as_slice).unwrap_or(&[]);
-            let same = |app: &super::EffectiveApp| {
-                app.client_id == conn.client_id && app.login_host == conn.login_host
-            };
-            let still_valid = match effective::resolve(org, &rows, mine, self.default_app.as_ref())
-            {
-                Effective::Ready { app, .. } => same(&app),
-                Effective::Choose { apps, .. } => apps.iter().any(same),
-                // Switched off: the card says so; the connection is not the problem.
-                Effective::Unavailable(_) => true,
-            };
-            if !still_valid {
-                crate::connections::mark_settings_changed(txn, conn).await?;
-                marked += 1;
-            }
-        }
-        if marked > 0 {
-            audit::record(
-                txn,
-                AuditEvent::new(AuditAction::ConnectionsMarkedForReconnect)
-                    .org(org.id)
-                    .target(format!("salesforce {}", scope.key()))
-                    .details(json!({ "connections": marked })),
-            )
-            .await?;
-        }
-        Ok(())
     }
 
     /// After a successful step-up: completes `parked` when it is `actor`'s, from this sign-in,
@@ -387,32 +308,6 @@ impl SettingsService {
         self.mark_connections(&txn, org, scope).await?;
         txn.commit().await?;
         Ok(outcome)
-    }
-
-    /// Whether switching `scope` on with `input` changes the app its members connect with.
-    /// While the organization's app is off nobody connects, so switching it on always does; a
-    /// group override changes nothing only when it names the organization's own client and host.
-    fn switching_on_changes_members(
-        &self,
-        org: &organization::Model,
-        rows: &[integration_setting::Model],
-        scope: Scope,
-        input: &SettingsInput,
-    ) -> bool {
-        if scope == Scope::Org {
-            return true;
-        }
-        let Effective::Ready { app, .. } =
-            effective::org_level(org, rows, self.default_app.as_ref())
-        else {
-            return true;
-        };
-        let host = input
-            .auth_base_url
-            .as_ref()
-            .map_or(effective::PRODUCTION, |a| a.host.as_str());
-        input.client_id.as_ref().map(|c| c.as_str()) != Some(app.client_id.as_str())
-            || host != app.login_host
     }
 }
 

@@ -4,7 +4,9 @@
 mod access;
 mod auth;
 mod cli;
-mod connections;
+mod connect;
+mod connection_admin;
+mod connection_states;
 mod database;
 mod hardening;
 mod helpers;

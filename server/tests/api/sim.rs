@@ -7,6 +7,8 @@ use serde_json::Value;
 use url::Url;
 
 use crate::helpers::*;
+use domain::entities::connection;
+use sea_orm::EntityTrait;
 
 pub const ADMIN: (&str, &str) = ("admin@acme.sim", "admin-pass-1");
 pub const STANDARD: (&str, &str) = ("standard@acme.sim", "standard-pass-1");
@@ -202,4 +204,9 @@ pub async fn press(w: &World, client: &reqwest::Client, path: &str) -> reqwest::
         .send()
         .await
         .unwrap()
+}
+
+/// The one connection of the test, if any.
+pub async fn the_connection(w: &World) -> Option<connection::Model> {
+    connection::Entity::find().one(&w.app.db).await.unwrap()
 }
