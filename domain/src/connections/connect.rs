@@ -310,7 +310,7 @@ impl ConnectionService {
     }
 }
 
-/// `Err(IdentityRefused)`-style checks of a token response against the login host it came from.
+/// Whether a token response's identity URL belongs to the login host the person was sent to.
 pub(super) fn identity_matches_login_host(identity: &Url, login_host: &LoginHost) -> bool {
     let Ok(login) = Url::parse(login_host.as_str()) else {
         return false;

@@ -43,8 +43,6 @@ pub enum Cause {
     AppBlocked,
     /// An admin changed the client id or login host the connection was made with.
     SettingsChanged,
-    /// The identity Salesforce reported no longer checks out.
-    IdentityRefused,
     /// The session ended and there is no refresh token to renew it.
     NoOfflineAccess,
 }
@@ -58,7 +56,6 @@ impl Cause {
             Self::OrgInactive => "org_inactive",
             Self::AppBlocked => "app_blocked",
             Self::SettingsChanged => "settings_changed",
-            Self::IdentityRefused => "identity_refused",
             Self::NoOfflineAccess => "no_offline_access",
         }
     }
@@ -71,7 +68,6 @@ impl Cause {
             Self::OrgInactive,
             Self::AppBlocked,
             Self::SettingsChanged,
-            Self::IdentityRefused,
             Self::NoOfflineAccess,
         ]
         .into_iter()
@@ -107,9 +103,6 @@ impl Cause {
             Self::SettingsChanged => {
                 "An admin changed the Salesforce app or login host your connection was made with. \
                  Reconnect Salesforce to use the new settings."
-            }
-            Self::IdentityRefused => {
-                "Salesforce's answer about your identity did not check out. Reconnect Salesforce."
             }
             Self::NoOfflineAccess => OFFLINE_REFRESH,
         }

@@ -319,3 +319,29 @@ async fn the_callback_url_is_the_configured_one_for_the_origin_the_person_is_on(
         .unwrap();
     assert_eq!(post.status(), 405, "the callback is GET only");
 }
+
+#[tokio::test]
+async fn several_tabs_may_connect_at_once_and_each_return_is_used_once() {
+    let world = sf_world().await;
+    let w = &world.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    let first = press_connect(w, &mia, None).await;
+    let second = press_connect(w, &mia, None).await;
+    let third = press_connect(w, &mia, None).await;
+    let later = at_salesforce(&second, ADMIN, true).await;
+    let earlier = at_salesforce(&first, ADMIN, true).await;
+    assert_eq!(
+        arrive(w, &mia, &later).await.status(),
+        303,
+        "the second tab"
+    );
+    assert_eq!(
+        arrive(w, &mia, &earlier).await.status(),
+        303,
+        "the first tab, after it"
+    );
+    assert_eq!(arrive(w, &mia, &earlier).await.status(), 400, "used once");
+    let third_back = at_salesforce(&third, ADMIN, true).await;
+    assert_eq!(arrive(w, &mia, &third_back).await.status(), 303);
+    assert_eq!(the_connection(w).await.unwrap().status, "active");
+}

@@ -3,9 +3,6 @@
 //! believed only from trusted proxies, several processes share the throttle, offboarding ends
 //! sessions at once.
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use base64::Engine;
 use reqwest::header::{ACCEPT, ORIGIN, REFERER};
 
@@ -216,60 +213,13 @@ async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
     );
 }
 
-/// A `sofie serve` process on `database_url`, on a free port.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn serve(database_url: &str, keys: &secrecy::SecretString) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sofie"))
-        .arg("serve")
-        .env("SOFIE_DATABASE_URL", database_url)
-        .env(
-            "SOFIE_SECRET_KEYS",
-            secrecy::ExposeSecret::expose_secret(keys),
-        )
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let address = format!("http://127.0.0.1:{port}");
-    for _ in 0..150 {
-        if reqwest::get(format!("{address}/healthz"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return Server { child, address };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("sofie serve did not start");
-}
-
 #[tokio::test]
 async fn two_server_processes_share_the_per_account_limit() {
     let app = spawn_app().await;
     app.user("ann@acme.example", "Ann").await;
     let (a, b) = (
-        serve(&app.database_url, &app.keys).await,
-        serve(&app.database_url, &app.keys).await,
+        serve(&app.database_url, &app.keys, &[]).await,
+        serve(&app.database_url, &app.keys, &[]).await,
     );
     let client = browser();
     let login = |address: String, password: &'static str| {

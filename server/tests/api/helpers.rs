@@ -406,3 +406,56 @@ pub async fn call(
         .unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
+
+/// A `sofie serve` process on `database_url`, on a free port.
+pub struct Server {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `env`: more of the server's settings, e.g. the simulator's origins.
+pub async fn serve(
+    database_url: &str,
+    keys: &secrecy::SecretString,
+    env: &[(&str, String)],
+) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sofie"))
+        .arg("serve")
+        .env("SOFIE_DATABASE_URL", database_url)
+        .env(
+            "SOFIE_SECRET_KEYS",
+            secrecy::ExposeSecret::expose_secret(keys),
+        )
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "error")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = format!("http://127.0.0.1:{port}");
+    for _ in 0..150 {
+        if reqwest::get(format!("{address}/healthz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return Server { child, address };
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("sofie serve did not start");
+}

@@ -57,33 +57,6 @@ pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> Sf
 }
 
 impl SfWorld {
-    /// Another server on the same database and simulator: nothing shared but what is stored.
-    pub async fn second_server(&self) -> TestApp {
-        spawn_with(&sim_settings(
-            &self.w.app.database_url,
-            &self.w.app.keys,
-            &self.sim,
-        ))
-        .await
-    }
-
-    /// `email` acting in Acme, as a domain operation sees them.
-    pub async fn actor(&self, email: &str) -> domain::access::Actor {
-        let user = domain::accounts::find_user(
-            &self.w.app.db,
-            &domain::names::Email::parse(email).unwrap(),
-        )
-        .await
-        .unwrap();
-        let authn = domain::step_up::Authn {
-            nonce: domain::step_up::SignInNonce::generate(),
-            step_up: None,
-        };
-        domain::access::actor_in(&self.w.app.db, user, authn, "acme")
-            .await
-            .unwrap()
-    }
-
     /// Points Acme's organization settings at `source` (`default`, or `organization` with
     /// `client_id`) on the simulator's production login host, as the operator would.
     pub async fn use_app(&self, source: &str, client_id: &str) {
