@@ -89,7 +89,6 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: Client,
     pub settings: domain::salesforce_settings::SettingsService,
-    pub connections: domain::connections::ConnectionService,
     pub database_url: String,
     pub keys: SecretString,
 }
@@ -136,14 +135,12 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db.clone();
     let salesforce_settings = app.settings.clone();
-    let connections = app.connections.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         client: browser(),
         settings: salesforce_settings,
-        connections,
         database_url: secrecy::ExposeSecret::expose_secret(&settings.database_url).to_string(),
         keys: settings.secret_keys.clone().expect("tests pass a key ring"),
     }
