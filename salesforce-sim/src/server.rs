@@ -5,14 +5,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::{Router, ServiceExt};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower::Layer;
 
 use crate::config::SimConfig;
 use crate::state::{Host, Sim};
@@ -94,7 +95,10 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
                 let until = async move {
                     let _ = stopped.wait_for(|s| *s).await;
                 };
-                if let Err(e) = axum::serve(listener, app)
+                // The slash is trimmed before routing, so it wraps the router, not a route.
+                let app = middleware::map_request(trim_trailing_slash).layer(app);
+                let service = ServiceExt::<Request>::into_make_service(app);
+                if let Err(e) = axum::serve(listener, service)
                     .with_graceful_shutdown(until)
                     .await
                 {
@@ -119,6 +123,25 @@ fn router(ctx: Ctx) -> Router {
     .fallback(rest::not_found)
     .with_state(ctx)
 }
+
+/// Salesforce answers a REST path with a trailing slash as the path without it (clients send
+/// `POST …/sobjects/Account/`, `GET …/limits/`); the versions list `/services/data/` stays.
+async fn trim_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if path.len() > REST_PREFIX.len() && path.starts_with(REST_PREFIX) && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/');
+        let target = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        if let Ok(uri) = target.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
+}
+
+const REST_PREFIX: &str = "/services/data/";
 
 /// Counts each call by `METHOD route`, then applies the next queued fault that matches.
 async fn faults_and_counts(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {

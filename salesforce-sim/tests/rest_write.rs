@@ -289,3 +289,39 @@ async fn wrong_methods_get_salesforce_s_405() {
         (StatusCode::METHOD_NOT_ALLOWED, Some("METHOD_NOT_ALLOWED"))
     );
 }
+
+/// Salesforce accepts REST paths with a trailing slash, as clients such as simple-salesforce send
+/// them; the versions list keeps its own.
+#[tokio::test]
+async fn paths_with_a_trailing_slash_answer_as_without() {
+    let sim = start().await;
+    let token = login(&sim, ADMIN).await;
+    let (status, created) = api_send(
+        &token,
+        reqwest::Method::POST,
+        "/services/data/v62.0/sobjects/Account/",
+        Some(serde_json::json!({ "Name": "Trailing Slash Ltd" })),
+        &[],
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
+    for path in [
+        "/services/data/v62.0/limits/",
+        "/services/data/v62.0/queryAll/?q=SELECT+Id+FROM+Account+LIMIT+1",
+        "/services/data/v62.0/query/?q=SELECT+Id+FROM+Account+LIMIT+1",
+        "/services/data/v62.0/sobjects/",
+        "/services/data/v62.0/",
+    ] {
+        let (status, body) = api_send(&token, reqwest::Method::GET, path, None, &[]).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{path}: {body}");
+    }
+    let versions = http()
+        .get(format!(
+            "{}/services/data/",
+            token["instance_url"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(versions.status(), reqwest::StatusCode::OK);
+}

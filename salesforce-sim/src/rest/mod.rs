@@ -52,9 +52,7 @@ pub struct Session {
 pub fn routes(ctx: Ctx) -> Router<Ctx> {
     let versioned = Router::new()
         .route("/services/data/{version}", get(resources))
-        .route("/services/data/{version}/", get(resources))
         .route("/services/data/{version}/sobjects", get(describe::global))
-        .route("/services/data/{version}/sobjects/", get(describe::global))
         .route(
             "/services/data/{version}/sobjects/{name}",
             get(describe::basic_info).post(writes::create),
@@ -68,15 +66,7 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
             get(changes::deleted),
         )
         .route(
-            "/services/data/{version}/sobjects/{name}/deleted/",
-            get(changes::deleted),
-        )
-        .route(
             "/services/data/{version}/sobjects/{name}/updated",
-            get(changes::updated),
-        )
-        .route(
-            "/services/data/{version}/sobjects/{name}/updated/",
             get(changes::updated),
         )
         .route(
@@ -91,7 +81,6 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
             get(records::get_by_external_id).patch(writes::upsert),
         )
         .route("/services/data/{version}/query", get(query::query))
-        .route("/services/data/{version}/query/", get(query::query))
         .route("/services/data/{version}/query/{locator}", get(query::more))
         .route("/services/data/{version}/queryAll", get(query::query_all))
         .route(
@@ -99,7 +88,6 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
             get(query::more),
         )
         .route("/services/data/{version}/search", get(search::sosl))
-        .route("/services/data/{version}/search/", get(search::sosl))
         .route(
             "/services/data/{version}/parameterizedSearch",
             get(search::parameterized).post(search::parameterized_post),
