@@ -395,3 +395,33 @@ async fn child_sub_query_results_are_paged_too() {
     );
     assert_eq!(rest["records"][0]["attributes"]["type"], "Contact");
 }
+
+/// The User object as Salesforce's own OpenAPI document describes it: createable, updateable and
+/// searchable (for an administrator), and no IsDeleted on its records.
+#[tokio::test]
+async fn the_user_object_matches_salesforces_own_description() {
+    let sim = start().await;
+    let admin = login(&sim, ADMIN).await;
+    let (status, _, global) = api_get(&admin, "/services/data/v62.0/sobjects").await;
+    assert_eq!(status, StatusCode::OK);
+    let user = global["sobjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "User")
+        .unwrap();
+    for flag in ["createable", "updateable", "searchable", "queryable"] {
+        assert_eq!(user[flag], true, "User {flag}");
+    }
+    assert_eq!(user["deletable"], false);
+    let user_id = admin["id"].as_str().unwrap().rsplit('/').next().unwrap();
+    let (status, _, record) = api_get(
+        &admin,
+        &format!("/services/data/v62.0/sobjects/User/{user_id}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert!(record.get("IsDeleted").is_none(), "{record}");
+    let (status, body) = soql(&admin, "SELECT IsDeleted FROM User").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}

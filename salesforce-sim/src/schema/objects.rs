@@ -123,7 +123,7 @@ fn object(
         fields,
         admin: ObjectAccess::ALL,
         standard,
-        searchable: !matches!(name, "User" | "Organization"),
+        searchable: name != "Organization",
     }
 }
 
@@ -180,7 +180,14 @@ pub fn all() -> Vec<ObjectDef> {
             ],
             ObjectAccess::READ_ONLY,
         )
-        .admin_read_only(),
+        // As Salesforce's own describe says for an administrator: users can be created and
+        // edited (never deleted), are found by search, and have no IsDeleted field.
+        .admin_access(ObjectAccess {
+            create: true,
+            edit: true,
+            delete: false,
+        })
+        .without_is_deleted(),
         // The org itself: one record, whose id is the Organization id. Clients read `IsSandbox`
         // to tell a sandbox from production whatever login host was used.
         object(
@@ -198,7 +205,8 @@ pub fn all() -> Vec<ObjectDef> {
             ],
             ObjectAccess::READ_ONLY,
         )
-        .admin_read_only(),
+        .admin_read_only()
+        .without_is_deleted(),
         object(
             "Account",
             ("Account", "Accounts"),
@@ -394,8 +402,18 @@ pub fn all() -> Vec<ObjectDef> {
 }
 
 impl ObjectDef {
-    fn admin_read_only(mut self) -> Self {
-        self.admin = ObjectAccess::READ_ONLY;
+    fn admin_read_only(self) -> Self {
+        self.admin_access(ObjectAccess::READ_ONLY)
+    }
+
+    fn admin_access(mut self, access: ObjectAccess) -> Self {
+        self.admin = access;
+        self
+    }
+
+    /// User and Organization records carry no IsDeleted field.
+    fn without_is_deleted(mut self) -> Self {
+        self.fields.retain(|f| f.name != "IsDeleted");
         self
     }
 }
