@@ -138,16 +138,29 @@ async fn token_calls(sim: &SimUrls) -> u64 {
         .unwrap_or(0)
 }
 
-/// The organization, one person, and Sofie's default app, as the operator would set them up.
-async fn seed(config: &Settings) -> domain::entities::user::Model {
+/// The database, the vault and the Salesforce services of `config`, as a server builds them.
+async fn services(
+    config: &Settings,
+) -> (
+    sea_orm::DatabaseConnection,
+    std::sync::Arc<Vault>,
+    domain::salesforce_settings::SettingsService,
+    domain::connections::ConnectionService,
+) {
     let db = domain::db::connect(config.database_url.expose_secret())
         .await
         .unwrap();
     let vault =
         std::sync::Arc::new(Vault::from_key_ring(config.secret_keys.as_ref().unwrap()).unwrap());
     let origins = config.origins(config.site_addr).unwrap();
-    let (settings, _) =
+    let (settings, connections) =
         server::startup::salesforce_services(config, &origins, &db, &vault).unwrap();
+    (db, vault, settings, connections)
+}
+
+/// The organization, one person, and Sofie's default app, as the operator would set them up.
+async fn seed(config: &Settings) -> domain::entities::user::Model {
+    let (db, _, settings, _) = services(config).await;
     let org = domain::accounts::create_org(&db, &OrgName::parse("Acme").unwrap())
         .await
         .unwrap();
@@ -279,13 +292,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 /// The calling service (connection lookup, unsealing, bookkeeping) against the same call made
 /// straight to the simulator with the same token.
 async fn overhead(config: &Settings, user: domain::entities::user::Model) {
-    let db = domain::db::connect(config.database_url.expose_secret())
-        .await
-        .unwrap();
-    let vault =
-        std::sync::Arc::new(Vault::from_key_ring(config.secret_keys.as_ref().unwrap()).unwrap());
-    let origins = config.origins(config.site_addr).unwrap();
-    let (_, service) = server::startup::salesforce_services(config, &origins, &db, &vault).unwrap();
+    let (db, vault, _, service) = services(config).await;
     let actor = domain::access::actor_in(
         &db,
         user,

@@ -176,7 +176,8 @@ pub async fn get_my_integrations(org: String) -> Result<MyIntegrations, AppError
     let result = async {
         let (me, actor) = actor(&org).await?;
         let effective = me.services.settings.effective_for(&actor).await?;
-        let (card, origins) = server::card_view(me.services.connections.card(&actor).await?);
+        let (card, origins) =
+            server::card_view(me.services.connections.card(&actor, &effective).await?);
         allow_form_action(&origins);
         Ok(MyIntegrations {
             context: super::context::server::org_context(&me.services, &actor).await?,

@@ -122,11 +122,12 @@ impl ConnectionService {
             .unwrap_or(salesforce::HostFamily::Production)
     }
 
-    /// The Salesforce card of `actor` in their organization.
-    pub async fn card(&self, actor: &Actor) -> DomainResult<Card> {
-        let options = match self.settings.effective_for(actor).await? {
-            Effective::Unavailable(why) => return Ok(Card::NotAvailable { why }),
-            Effective::Ready { app, .. } => vec![option(&app)],
+    /// The Salesforce card of `actor` in their organization, given the app that applies to them
+    /// (`SettingsService::effective_for`, which the page shows too).
+    pub async fn card(&self, actor: &Actor, effective: &Effective) -> DomainResult<Card> {
+        let options = match effective {
+            Effective::Unavailable(why) => return Ok(Card::NotAvailable { why: why.clone() }),
+            Effective::Ready { app, .. } => vec![option(app)],
             Effective::Choose { apps, .. } => apps.iter().map(option).collect(),
         };
         let conn = store::find(&self.db, actor.user.id, actor.org.id).await?;
