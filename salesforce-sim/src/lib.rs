@@ -10,15 +10,18 @@
 // to every call site of a test tool whose errors are not a hot path.
 #![allow(clippy::result_large_err)]
 
+mod access;
 mod clock;
 pub mod config;
 mod control;
 mod ids;
 mod oauth;
 mod rest;
+mod revisions;
 mod schema;
 mod seed;
 mod server;
+mod sharing;
 mod soql;
 mod state;
 mod store;

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use crate::clock::{sf_date, sf_datetime};
 use crate::config::{OrgConfig, UserConfig};
 use crate::schema::Schema;
-use crate::schema::objects::{INDUSTRIES, QI_STATUSES, SEVERITIES, STAGES};
+use crate::schema::objects::{INDUSTRIES, INTERESTS, QI_STATUSES, SEVERITIES, STAGES};
 use crate::store::Store;
 
 /// 2025-01-06T09:00:00Z: seeded records are created from here on, one hour apart.
@@ -65,6 +65,17 @@ const PROBLEMS: [&str; 5] = [
     "Firmware fault",
     "Missing parts",
 ];
+
+/// A multi-select picklist value (`;`-separated), or none; not drawn from the generator so the
+/// other seeded values stay as they were before the field existed.
+fn interests(n: usize) -> Value {
+    match n % 4 {
+        0 => json!(format!("{};{}", INTERESTS[0], INTERESTS[2])),
+        1 => json!(INTERESTS[1]),
+        2 => Value::Null,
+        _ => json!(format!("{};{}", INTERESTS[3], INTERESTS[0])),
+    }
+}
 
 fn map(value: Value) -> Map<String, Value> {
     match value {
@@ -146,6 +157,7 @@ pub fn seed(
                 "Title": rng.pick(&["CEO", "Buyer", "Engineer", "Quality Manager"]), "Phone": format!("+1 555 {:04}", a * 3 + c),
                 "LeadSource": rng.pick(&["Web", "Phone Inquiry", "Partner Referral"]), "MailingCity": city,
                 "Birthdate": sf_date(SEED_EPOCH_MS - (9000 + rng.next(9000) as i64) * DAY_MS), "OwnerId": owner,
+                "Interests__c": interests(a * 3 + c),
             }));
             contacts.push(store.insert(object("Contact"), contact, tick(), &creator));
         }
@@ -160,10 +172,16 @@ pub fn seed(
             store.insert(object("Opportunity"), opportunity, tick(), &creator);
         }
         if a % 2 == 0 {
+            // Cases come from every other account, whose owner is always the same user: owners
+            // alternate per case instead, so a private Case OWD still leaves each user some.
+            let case_owner = owner_ids
+                .get((a / 2) % owner_ids.len().max(1))
+                .cloned()
+                .unwrap_or_default();
             let case = map(json!({
                 "AccountId": account_id, "ContactId": contacts[1], "Subject": format!("{} at {company}", rng.pick(&PROBLEMS)),
                 "Status": rng.pick(&["New", "Working", "Closed"]), "Priority": rng.pick(&["High", "Medium", "Low"]),
-                "Origin": rng.pick(&["Phone", "Email", "Web"]), "OwnerId": owner,
+                "Origin": rng.pick(&["Phone", "Email", "Web"]), "OwnerId": case_owner,
             }));
             store.insert(object("Case"), case, tick(), &creator);
         }

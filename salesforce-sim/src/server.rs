@@ -143,7 +143,7 @@ async fn trim_trailing_slash(mut request: Request) -> Request {
 
 const REST_PREFIX: &str = "/services/data/";
 
-/// Counts each call by `METHOD route`, then applies the next queued fault that matches.
+/// Counts each call by `METHOD route` (and by `METHOD route STATUS` once answered), then applies the next queued fault that matches.
 async fn faults_and_counts(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {
     let route = request
         .extensions()
@@ -151,16 +151,21 @@ async fn faults_and_counts(State(ctx): State<Ctx>, request: Request, next: Next)
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let path = request.uri().path().to_string();
+    let key = format!("{} {route}", request.method());
     let fault = {
         let mut state = ctx.sim.lock();
-        *state
-            .calls
-            .entry(format!("{} {route}", request.method()))
-            .or_default() += 1;
+        *state.calls.entry(key.clone()).or_default() += 1;
         state.take_fault(&path)
     };
     let Some(fault) = fault else {
-        return next.run(request).await;
+        let response = next.run(request).await;
+        // Also by answer, so a test can tell a 304 revalidation from a whole describe.
+        *ctx.sim
+            .lock()
+            .calls
+            .entry(format!("{key} {}", response.status().as_u16()))
+            .or_default() += 1;
+        return response;
     };
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;

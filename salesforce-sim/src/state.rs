@@ -9,12 +9,15 @@ use std::sync::{Mutex, MutexGuard};
 use axum::body::Bytes;
 
 use crate::SimUrls;
+use crate::access::Permissions;
 use crate::config::{ConnectedApp, OrgConfig, Profile, SimConfig, UserConfig};
 use crate::control::Fault;
 use crate::oauth::tokens::{AccessToken, AuthCode, Grant};
 use crate::rest::query::Cursor;
+use crate::revisions::Revisions;
 use crate::schema::Schema;
 use crate::seed;
+use crate::sharing::{Sharing, Viewer};
 use crate::store::Store;
 
 /// Which host a request arrived on.
@@ -33,6 +36,7 @@ pub struct Org {
     pub api_used: u64,
     pub api_limit: u64,
     pub store: Store,
+    pub sharing: Sharing,
 }
 
 pub struct State {
@@ -49,6 +53,10 @@ pub struct State {
     pub calls: BTreeMap<String, u64>,
     pub cursors: HashMap<String, Cursor>,
     pub next_grant: u64,
+    pub permissions: Permissions,
+    pub revisions: Revisions,
+    /// Rendered describes; emptied whenever a profile's permissions change.
+    pub describe_cache: HashMap<DescribeKey, Bytes>,
 }
 
 impl State {
@@ -63,6 +71,7 @@ impl State {
                 api_used: 0,
                 api_limit: config.daily_api_limit,
                 store: seed::seed(schema, org, &config.users, config.seed_accounts, n as u64),
+                sharing: Sharing::seed(schema),
             })
             .collect();
         State {
@@ -79,6 +88,9 @@ impl State {
             calls: BTreeMap::new(),
             cursors: HashMap::new(),
             next_grant: 1,
+            permissions: Permissions::seed(schema),
+            revisions: Revisions::new(),
+            describe_cache: HashMap::new(),
         }
     }
 
@@ -97,6 +109,32 @@ impl State {
     pub fn org_mut(&mut self, org_id: &str) -> Option<&mut Org> {
         self.orgs.iter_mut().find(|o| o.config.id == org_id)
     }
+
+    /// The records of the caller's org, and the caller as permissions and sharing see them.
+    pub fn viewer<'a>(
+        &'a self,
+        org_id: &str,
+        user_id: &'a str,
+        profile: Profile,
+    ) -> Option<(&'a Store, Viewer<'a>)> {
+        let org = self.org(org_id)?;
+        let viewer = Viewer::new(user_id, profile, &self.permissions, &org.sharing);
+        Some((&org.store, viewer))
+    }
+
+    /// As `viewer`, with the records writable.
+    pub fn caller<'a>(
+        &'a mut self,
+        org_id: &str,
+        user_id: &'a str,
+        profile: Profile,
+    ) -> Option<(&'a mut Store, Viewer<'a>)> {
+        let State {
+            orgs, permissions, ..
+        } = self;
+        let Org { store, sharing, .. } = orgs.iter_mut().find(|o| o.config.id == org_id)?;
+        Some((store, Viewer::new(user_id, profile, permissions, sharing)))
+    }
 }
 
 /// A describe answer depends on the object, the caller's profile, the API version and the host.
@@ -106,8 +144,6 @@ pub type DescribeKey = (&'static str, Profile, String, Host);
 pub struct Sim {
     pub urls: SimUrls,
     pub schema: Schema,
-    /// Rendered describes; the schema is fixed, so they never go stale.
-    pub describe_cache: Mutex<HashMap<DescribeKey, Bytes>>,
     config: SimConfig,
     state: Mutex<State>,
 }
@@ -119,7 +155,6 @@ impl Sim {
         Sim {
             urls,
             schema,
-            describe_cache: Mutex::new(HashMap::new()),
             config,
             state,
         }
@@ -132,7 +167,8 @@ impl Sim {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Back to the configured seed: data, tokens, counters, faults and run-time registrations.
+    /// Back to the configured seed: data, tokens, counters, faults, run-time registrations,
+    /// permissions, sharing settings and describe dates.
     pub fn reset(&self) {
         *self.lock() = State::new(&self.config, &self.schema);
     }

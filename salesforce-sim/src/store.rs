@@ -1,6 +1,8 @@
 //! Records of one org, in creation order per object, with an id index.
 //!
 //! Deletes are soft (`IsDeleted = true`): `queryAll` still sees them, as with the Recycle Bin.
+//! All-or-none requests (sObject Collections, Composite) open a transaction: each write notes
+//! how to undo itself, and a rollback undoes exactly those writes, whatever else ran meanwhile.
 
 use std::collections::HashMap;
 
@@ -34,6 +36,20 @@ pub struct Store {
     next: u64,
     by_object: HashMap<&'static str, Vec<Record>>,
     index: HashMap<String, (&'static str, usize)>,
+    next_txn: u64,
+    open: HashMap<u64, Journal>,
+}
+
+/// How to undo one write.
+pub enum Undo {
+    Inserted(String),
+    Changed(Record),
+}
+
+struct Journal {
+    /// An inner all-or-none request (a collection inside a composite) commits into its parent.
+    parent: Option<u64>,
+    undo: Vec<Undo>,
 }
 
 impl Store {
@@ -43,6 +59,63 @@ impl Store {
             next: 1,
             by_object: HashMap::new(),
             index: HashMap::new(),
+            next_txn: 1,
+            open: HashMap::new(),
+        }
+    }
+
+    /// Opens a transaction; writes noted under it can be rolled back together.
+    pub fn begin(&mut self, parent: Option<u64>) -> u64 {
+        let txn = self.next_txn;
+        self.next_txn += 1;
+        let undo = Vec::new();
+        self.open.insert(txn, Journal { parent, undo });
+        txn
+    }
+
+    /// Records how to undo a write made under `txn` (nothing to do outside a transaction).
+    pub fn note(&mut self, txn: Option<u64>, undo: Undo) {
+        if let Some(journal) = txn.and_then(|t| self.open.get_mut(&t)) {
+            journal.undo.push(undo);
+        }
+    }
+
+    /// Keeps the writes; an inner transaction hands them to its parent.
+    pub fn commit(&mut self, txn: u64) {
+        if let Some(journal) = self.open.remove(&txn)
+            && let Some(parent) = journal.parent.and_then(|p| self.open.get_mut(&p))
+        {
+            parent.undo.extend(journal.undo);
+        }
+    }
+
+    /// Undoes the transaction's writes, newest first.
+    pub fn rollback(&mut self, txn: u64) {
+        let Some(journal) = self.open.remove(&txn) else {
+            return;
+        };
+        for undo in journal.undo.into_iter().rev() {
+            match undo {
+                Undo::Inserted(id) => self.remove(&id),
+                Undo::Changed(before) => {
+                    if let Some(record) = self.get_mut(&before.id) {
+                        *record = before;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets a record entirely (an insert that was rolled back never existed).
+    fn remove(&mut self, id: &str) {
+        let Some((object, i)) = self.index.remove(id) else {
+            return;
+        };
+        if let Some(list) = self.by_object.get_mut(object) {
+            list.remove(i);
+            for (n, record) in list.iter().enumerate().skip(i) {
+                self.index.insert(record.id.clone(), (object, n));
+            }
         }
     }
 

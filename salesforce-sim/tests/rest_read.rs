@@ -79,9 +79,16 @@ async fn describe_depends_on_the_profile() {
         ),
         (Some(false), Some(false))
     );
-    let (_, _, order) = api_get(&standard, "/services/data/v67.0/sobjects/Order/describe").await;
+    let (status, _, order) =
+        api_get(&standard, "/services/data/v67.0/sobjects/Order/describe").await;
     assert_eq!(
-        (order["createable"].as_bool(), order["queryable"].as_bool()),
+        (status, order[0]["errorCode"].as_str()),
+        (StatusCode::NOT_FOUND, Some("NOT_FOUND")),
+        "without Read on Order the object does not exist for the user"
+    );
+    let (_, _, user) = api_get(&standard, "/services/data/v67.0/sobjects/User/describe").await;
+    assert_eq!(
+        (user["createable"].as_bool(), user["queryable"].as_bool()),
         (Some(false), Some(true))
     );
     let (_, _, global) = api_get(&admin, "/services/data/v67.0/sobjects").await;

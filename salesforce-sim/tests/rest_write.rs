@@ -157,8 +157,8 @@ async fn validation_errors() {
     let (status, body) = api_send(
         &standard,
         Method::POST,
-        "/services/data/v67.0/sobjects/Order",
-        Some(json!({"Status": "Draft"})),
+        "/services/data/v67.0/sobjects/Organization",
+        Some(json!({"Name": "Other"})),
         &[],
     )
     .await;

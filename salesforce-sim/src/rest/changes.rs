@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Json, Response};
 use serde_json::{Value, json};
 
 use crate::clock::{now_ms, parse_datetime, sf_datetime};
+use crate::rest::records::readable;
 use crate::rest::{Session, missing, rest_error};
 use crate::server::Ctx;
 
@@ -45,22 +46,22 @@ fn changed(
     deleted: bool,
     params: &HashMap<String, String>,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(name) else {
+    let state = ctx.sim.lock();
+    let Some((store, viewer)) = session.viewer(&state) else {
+        return missing();
+    };
+    let Some(object) = readable(ctx, &viewer, name) else {
         return missing();
     };
     let (start, end) = match window(params) {
         Ok(w) => w,
         Err(response) => return response,
     };
-    let state = ctx.sim.lock();
-    let Some(org) = state.org(&session.org_id) else {
-        return missing();
-    };
-    let hits: Vec<(String, String)> = org
-        .store
+    // Replication lists only the records the caller can see.
+    let hits: Vec<(String, String)> = store
         .records(object.name)
         .iter()
-        .filter(|r| r.deleted() == deleted)
+        .filter(|r| r.deleted() == deleted && viewer.can_read(r))
         .filter_map(|r| {
             let stamp = r.get("SystemModstamp").as_str()?;
             let at = parse_datetime(stamp)?;
@@ -73,8 +74,7 @@ fn changed(
             .iter()
             .map(|(id, at)| json!({ "id": id, "deletedDate": at }))
             .collect();
-        let earliest = org
-            .store
+        let earliest = store
             .records(object.name)
             .first()
             .and_then(|r| r.get("CreatedDate").as_str().map(String::from));

@@ -1,4 +1,6 @@
-//! describeGlobal, describe and the basic sObject info, with `If-Modified-Since` → 304.
+//! describeGlobal, describe and the basic sObject info. Each answer carries `Last-Modified` (when
+//! the metadata, the caller's profile or the org's sharing last changed, see `revisions.rs`) and
+//! an `ETag`; `If-Modified-Since` / `If-None-Match` that still hold → 304 with no body.
 
 use std::time::{Duration, SystemTime};
 
@@ -8,30 +10,72 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
+use crate::rest::records::readable;
 use crate::rest::{Session, missing};
 use crate::schema::{describe_global_entry, describe_object};
 use crate::server::Ctx;
 
-/// When the simulated metadata last changed (it never does at run time): 2025-01-06T09:00:00Z.
-const METADATA_MODIFIED_SECS: u64 = 1_736_154_000;
-
-fn metadata_modified() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(METADATA_MODIFIED_SECS)
+/// The validators of one describe answer.
+struct Validators {
+    modified_secs: i64,
+    etag: String,
 }
 
-/// `Some(304)` when the client's copy is current.
-fn not_modified(headers: &HeaderMap) -> Option<Response> {
-    let since = headers.get(header::IF_MODIFIED_SINCE)?.to_str().ok()?;
-    let since = httpdate::parse_http_date(since).ok()?;
-    (since >= metadata_modified()).then(|| StatusCode::NOT_MODIFIED.into_response())
-}
-
-fn with_last_modified(mut response: Response) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(metadata_modified())) {
-        response.headers_mut().insert(header::LAST_MODIFIED, v);
+impl Validators {
+    /// The tag names what the body depends on; the date moves with every change to it.
+    fn new(what: &str, session: &Session, modified_secs: i64) -> Self {
+        let seed = format!(
+            "{what}|{:?}|{}|{modified_secs}",
+            session.profile, session.version
+        );
+        let digest = Sha256::digest(seed.as_bytes());
+        let etag = format!(
+            "\"{:02x}{:02x}{:02x}{:02x}\"",
+            digest[0], digest[1], digest[2], digest[3]
+        );
+        Validators {
+            modified_secs,
+            etag,
+        }
     }
-    response
+
+    fn modified(&self) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(self.modified_secs.max(0) as u64)
+    }
+
+    /// Whether the client's copy is current: `If-None-Match` wins over `If-Modified-Since`.
+    fn fresh(&self, headers: &HeaderMap) -> bool {
+        if let Some(tags) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            return tags
+                .split(',')
+                .any(|t| t.trim() == self.etag || t.trim() == "*");
+        }
+        headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .is_some_and(|since| since >= self.modified())
+    }
+
+    fn apply(&self, mut response: Response) -> Response {
+        let headers = response.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(self.modified())) {
+            headers.insert(header::LAST_MODIFIED, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&self.etag) {
+            headers.insert(header::ETAG, v);
+        }
+        response
+    }
+
+    fn not_modified(&self) -> Response {
+        self.apply(StatusCode::NOT_MODIFIED.into_response())
+    }
 }
 
 fn instance(ctx: &Ctx) -> &str {
@@ -43,17 +87,25 @@ pub async fn global(
     Extension(session): Extension<Session>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(response) = not_modified(&headers) {
-        return response;
+    let state = ctx.sim.lock();
+    let Some((_, viewer)) = session.viewer(&state) else {
+        return missing();
+    };
+    let modified = state.revisions.global(&session.org_id, session.profile);
+    let validators = Validators::new("global", &session, modified);
+    if validators.fresh(&headers) {
+        return validators.not_modified();
     }
+    // Objects without Read are not listed at all.
     let sobjects: Vec<_> = ctx
         .sim
         .schema
         .objects
         .iter()
-        .map(|o| describe_global_entry(o, session.profile, &session.version, instance(&ctx)))
+        .filter(|o| viewer.reads(o))
+        .map(|o| describe_global_entry(o, &viewer, &session.version, instance(&ctx)))
         .collect();
-    with_last_modified(
+    validators.apply(
         Json(json!({ "encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects }))
             .into_response(),
     )
@@ -65,41 +117,44 @@ pub async fn describe(
     Path((_, name)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let mut state = ctx.sim.lock();
+    let state = &mut *state;
+    let Some((_, viewer)) = session.viewer(state) else {
         return missing();
     };
-    if let Some(response) = not_modified(&headers) {
-        return response;
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
+    };
+    let modified = state
+        .revisions
+        .object(&session.org_id, session.profile, object.name);
+    let validators = Validators::new(object.name, &session, modified);
+    if validators.fresh(&headers) {
+        return validators.not_modified();
     }
-    // The metadata never changes at run time, so each (object, profile, version, host) answer
-    // is rendered once.
+    // Rendered once per (object, profile, version, host) until a profile's permissions change.
     let key = (
         object.name,
         session.profile,
         session.version.clone(),
         ctx.host,
     );
-    let cached = ctx
-        .sim
-        .describe_cache
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&key).cloned());
-    let body = cached.unwrap_or_else(|| {
-        let value = describe_object(
-            &ctx.sim.schema,
-            object,
-            session.profile,
-            &session.version,
-            instance(&ctx),
-        );
-        let bytes = Bytes::from(serde_json::to_vec(&value).expect("describe serializes"));
-        if let Ok(mut cache) = ctx.sim.describe_cache.lock() {
-            cache.insert(key, bytes.clone());
+    let body = match state.describe_cache.get(&key) {
+        Some(bytes) => bytes.clone(),
+        None => {
+            let value = describe_object(
+                &ctx.sim.schema,
+                object,
+                &viewer,
+                &session.version,
+                instance(&ctx),
+            );
+            let bytes = Bytes::from(serde_json::to_vec(&value).expect("describe serializes"));
+            state.describe_cache.insert(key, bytes.clone());
+            bytes
         }
-        bytes
-    });
-    with_last_modified(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    };
+    validators.apply(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /sobjects/{Name}`: the object's flags plus recently viewed items (none in the simulator).
@@ -108,9 +163,13 @@ pub async fn basic_info(
     Extension(session): Extension<Session>,
     Path((_, name)): Path<(String, String)>,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let state = ctx.sim.lock();
+    let Some((_, viewer)) = session.viewer(&state) else {
         return missing();
     };
-    let entry = describe_global_entry(object, session.profile, &session.version, instance(&ctx));
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
+    };
+    let entry = describe_global_entry(object, &viewer, &session.version, instance(&ctx));
     Json(json!({ "objectDescribe": entry, "recentItems": [] })).into_response()
 }

@@ -7,6 +7,7 @@
 mod changes;
 mod conditional;
 mod describe;
+mod dml;
 pub mod errors;
 mod limits;
 pub mod query;
@@ -28,7 +29,9 @@ use crate::clock::now_ms;
 use crate::config::Profile;
 use crate::oauth::bearer;
 use crate::server::Ctx;
-use crate::state::Host;
+use crate::sharing::Viewer;
+use crate::state::{Host, State as SimState};
+use crate::store::Store;
 pub use errors::rest_error;
 
 /// The newest API version the simulator speaks (Summer '26).
@@ -47,6 +50,20 @@ pub struct Session {
     pub version: String,
     /// The identity URL of the approval behind the token, on its login host.
     pub identity_url: String,
+    /// The transaction of an all-or-none Composite request this call runs inside.
+    pub txn: Option<u64>,
+}
+
+impl Session {
+    /// The caller's records and the caller as permissions and sharing see them.
+    pub fn viewer<'a>(&'a self, state: &'a SimState) -> Option<(&'a Store, Viewer<'a>)> {
+        state.viewer(&self.org_id, &self.user_id, self.profile)
+    }
+
+    /// As `viewer`, with the records writable.
+    pub fn caller<'a>(&'a self, state: &'a mut SimState) -> Option<(&'a mut Store, Viewer<'a>)> {
+        state.caller(&self.org_id, &self.user_id, self.profile)
+    }
 }
 
 pub fn routes(ctx: Ctx) -> Router<Ctx> {
@@ -241,6 +258,7 @@ async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) 
                 profile,
                 version,
                 identity_url,
+                txn: None,
             },
             org.api_used,
             org.api_limit,

@@ -77,7 +77,7 @@ fn run(
     };
     let mut state = ctx.sim.lock();
     let default_batch = state.batch_size;
-    let Some(org) = state.org(&session.org_id) else {
+    let Some((store, viewer)) = session.viewer(&state) else {
         return rest_error(
             StatusCode::UNAUTHORIZED,
             "INVALID_SESSION_ID",
@@ -87,8 +87,8 @@ fn run(
     };
     let scope = Scope {
         schema: &ctx.sim.schema,
-        store: &org.store,
-        profile: session.profile,
+        store,
+        viewer: &viewer,
         version: &session.version,
         include_deleted: all,
         only: None,

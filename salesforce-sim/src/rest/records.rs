@@ -1,4 +1,4 @@
-//! Record reads (by id or by external id) and the lookups the writes share.
+//! Record reads (by id or by external id) and the helpers the writes and collections share.
 
 use std::collections::HashMap;
 
@@ -8,71 +8,53 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 
-use crate::rest::{Session, conditional, missing, rest_error};
+use crate::rest::dml::{locate, matching};
+use crate::rest::errors::ApiError;
+use crate::rest::{Session, conditional, missing};
 use crate::schema::ObjectDef;
 use crate::server::Ctx;
+use crate::sharing::Viewer;
 use crate::soql::Out;
-use crate::state::Org;
 use crate::store::Record;
 
 pub(super) type Params = HashMap<String, String>;
 
-pub(super) fn no_access() -> Response {
-    rest_error(
-        StatusCode::BAD_REQUEST,
-        "INSUFFICIENT_ACCESS_OR_READONLY",
-        "insufficient access rights on object id",
-        &[],
-    )
+/// The object named in a path, if the caller may read it: an object without Read does not
+/// exist for them.
+pub(super) fn readable<'s>(ctx: &'s Ctx, viewer: &Viewer, name: &str) -> Option<&'s ObjectDef> {
+    ctx.sim.schema.object(name).filter(|o| viewer.reads(o))
 }
 
-pub(super) fn org<'a>(state: &'a mut crate::state::State, session: &Session) -> &'a mut Org {
-    state
-        .org_mut(&session.org_id)
-        .expect("the session middleware checked the org")
-}
-
-/// A live record of `object` by id; `None` for other objects, deleted records and bad ids.
-pub(super) fn find<'a>(org: &'a Org, object: &ObjectDef, id: &str) -> Option<&'a Record> {
-    org.store
-        .get(id)
-        .filter(|r| r.object == object.name && !r.deleted())
+/// Salesforce's error for a field that does not exist for the caller.
+pub(super) fn no_such_column(name: &str, object: &ObjectDef) -> ApiError {
+    let message = format!(
+        "No such column '{name}' on entity '{}'. If you are attempting to use a custom field, be sure to \
+         append the '__c' after the custom field name. Please reference your WSDL or the describe call \
+         for the appropriate names.",
+        object.name
+    );
+    ApiError::bad("INVALID_FIELD", message)
 }
 
 /// The record as `GET /sobjects/{Name}/{Id}` shows it: all visible fields, or the asked ones.
-fn render(
-    session: &Session,
+pub(super) fn render(
+    viewer: &Viewer,
+    version: &str,
     object: &ObjectDef,
     record: &Record,
-    fields: Option<&String>,
-) -> Result<Out, Response> {
-    let mut row = Out::record(object.name, &record.id, &session.version);
+    fields: Option<&str>,
+) -> Result<Out, ApiError> {
+    let mut row = Out::record(object.name, &record.id, version);
     match fields {
         None => {
-            for field in object
-                .fields
-                .iter()
-                .filter(|f| f.visible_to(session.profile))
-            {
+            for field in object.fields.iter().filter(|f| viewer.sees(object, f)) {
                 row.set(field.name, Out::Plain(record.get(field.name).clone()));
             }
         }
         Some(list) => {
             for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                let Some(field) = object.field(name).filter(|f| f.visible_to(session.profile))
-                else {
-                    let message = format!(
-                        "No such column '{name}' on entity '{}'. If you are attempting to use a custom field, be sure to \
-                         append the '__c' after the custom field name. Please reference your WSDL or the describe call \
-                         for the appropriate names.",
-                        object.name
-                    );
-                    return Err(rest_error(
-                        StatusCode::BAD_REQUEST,
-                        "INVALID_FIELD",
-                        &message,
-                        &[],
-                    ));
+                let Some(field) = object.field(name).filter(|f| viewer.sees(object, f)) else {
+                    return Err(no_such_column(name, object));
                 };
                 row.set(field.name, Out::Plain(record.get(field.name).clone()));
             }
@@ -89,20 +71,29 @@ pub async fn get(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let state = ctx.sim.lock();
+    let Some((store, viewer)) = session.viewer(&state) else {
         return missing();
     };
-    let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    let Some(record) = find(org, object, &id) else {
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
+    };
+    // Salesforce does not tell "no such record" from "not shared with you".
+    let Ok(record) = locate(store, &viewer, Some(object), &id) else {
         return missing();
     };
     let mut response = if conditional::not_modified(&headers, record) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        match render(&session, object, record, params.get("fields")) {
+        match render(
+            &viewer,
+            &session.version,
+            object,
+            record,
+            params.get("fields").map(String::as_str),
+        ) {
             Ok(row) => Json(row).into_response(),
-            Err(response) => return response,
+            Err(e) => return e.into_response(),
         }
     };
     conditional::add_validators(&mut response, record);
@@ -112,49 +103,28 @@ pub async fn get(
 /// The field an upsert or external-id read keys on; Salesforce's 404 when it is not one.
 pub(super) fn key_field<'a>(
     object: &'a ObjectDef,
-    session: &Session,
+    viewer: &Viewer,
     name: &str,
-) -> Result<&'a str, Response> {
+) -> Result<&'a str, ApiError> {
     object
         .field(name)
-        .filter(|f| (f.external_id || f.id_lookup) && f.visible_to(session.profile))
+        .filter(|f| (f.external_id || f.id_lookup) && viewer.sees(object, f))
         .map(|f| f.name)
         .ok_or_else(|| {
             let message =
                 format!("Provided external ID field does not exist or is not accessible: {name}");
-            rest_error(StatusCode::NOT_FOUND, "NOT_FOUND", &message, &[])
+            ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
         })
 }
 
-pub(super) fn matching<'a>(
-    org: &'a Org,
-    object: &ObjectDef,
-    field: &str,
-    value: &str,
-) -> Vec<&'a Record> {
-    org.store
-        .records(object.name)
+/// 300 with the URLs of the records an external id matched.
+pub(super) fn multiple_choices(session: &Session, object: &ObjectDef, ids: &[String]) -> Response {
+    let urls: Vec<String> = ids
         .iter()
-        .filter(|r| !r.deleted())
-        .filter(|r| {
-            r.get(field)
-                .as_str()
-                .is_some_and(|v| v.eq_ignore_ascii_case(value))
-        })
-        .collect()
-}
-
-pub(super) fn multiple_choices(
-    session: &Session,
-    object: &ObjectDef,
-    found: &[&Record],
-) -> Response {
-    let urls: Vec<String> = found
-        .iter()
-        .map(|r| {
+        .map(|id| {
             format!(
-                "/services/data/{}/sobjects/{}/{}",
-                session.version, object.name, r.id
+                "/services/data/{}/sobjects/{}/{id}",
+                session.version, object.name
             )
         })
         .collect();
@@ -167,21 +137,32 @@ pub async fn get_by_external_id(
     Path((_, name, field, value)): Path<(String, String, String, String)>,
     Query(params): Query<Params>,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let state = ctx.sim.lock();
+    let Some((store, viewer)) = session.viewer(&state) else {
         return missing();
     };
-    let field = match key_field(object, &session, &field) {
-        Ok(f) => f,
-        Err(response) => return response,
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
     };
-    let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    match matching(org, object, field, &value).as_slice() {
+    let field = match key_field(object, &viewer, &field) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    match matching(store, &viewer, object, field, &value).as_slice() {
         [] => missing(),
-        [record] => match render(&session, object, record, params.get("fields")) {
+        [record] => match render(
+            &viewer,
+            &session.version,
+            object,
+            record,
+            params.get("fields").map(String::as_str),
+        ) {
             Ok(row) => Json(row).into_response(),
-            Err(response) => response,
+            Err(e) => e.into_response(),
         },
-        several => multiple_choices(&session, object, several),
+        several => {
+            let ids: Vec<String> = several.iter().map(|r| r.id.clone()).collect();
+            multiple_choices(&session, object, &ids)
+        }
     }
 }

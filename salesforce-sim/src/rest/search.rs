@@ -68,7 +68,7 @@ fn record_matches(term: &str, object: &ObjectDef, record: &Record, scope: &str) 
 
 fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
     let state = ctx.sim.lock();
-    let Some(org) = state.org(&session.org_id) else {
+    let Some((store, viewer)) = session.viewer(&state) else {
         return rest_error(
             StatusCode::UNAUTHORIZED,
             "INVALID_SESSION_ID",
@@ -81,7 +81,7 @@ fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
             .schema
             .objects
             .iter()
-            .filter(|o| o.searchable)
+            .filter(|o| o.searchable && viewer.reads(o))
             .map(|o| Returning {
                 object: o.name.into(),
                 clause: String::new(),
@@ -92,7 +92,12 @@ fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
     };
     let mut results = Vec::new();
     for spec in returning {
-        let Some(object) = ctx.sim.schema.object(&spec.object) else {
+        let Some(object) = ctx
+            .sim
+            .schema
+            .object(&spec.object)
+            .filter(|o| viewer.reads(o))
+        else {
             let message = format!(
                 "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append \
                  the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
@@ -100,11 +105,11 @@ fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
             );
             return rest_error(StatusCode::BAD_REQUEST, "INVALID_TYPE", &message, &[]);
         };
-        let hits: HashSet<String> = org
-            .store
+        let hits: HashSet<String> = store
             .records(object.name)
             .iter()
-            .filter(|r| !r.deleted() && record_matches(&search.term, object, r, &search.scope))
+            .filter(|r| !r.deleted() && viewer.can_read(r))
+            .filter(|r| record_matches(&search.term, object, r, &search.scope))
             .map(|r| r.id.clone())
             .collect();
         let upper = spec.clause.to_ascii_uppercase();
@@ -125,8 +130,8 @@ fn run(ctx: &Ctx, session: &Session, search: Search) -> Response {
         );
         let scope = Scope {
             schema: &ctx.sim.schema,
-            store: &org.store,
-            profile: session.profile,
+            store,
+            viewer: &viewer,
             version: &session.version,
             include_deleted: false,
             only: Some(&hits),

@@ -1,45 +1,51 @@
 //! What Salesforce checks on a write, in its order: the body's fields (existence, FLS, types,
-//! lengths, lookups), required fields, restricted picklists, the org's validation rule, and the
-//! duplicate rule. Each failure is the REST error Salesforce sends for it.
+//! lengths, lookups and their visibility, unique values), required fields, restricted picklists,
+//! the org's validation rule, and the duplicate rule. Each failure is the error Salesforce sends.
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
-use crate::config::Profile;
 use crate::ids;
-use crate::rest::errors::{error_entry, rest_error};
+use crate::rest::errors::ApiError;
 use crate::schema::{FieldType, ObjectDef};
+use crate::sharing::Viewer;
 use crate::store::{Record, Store};
 
 pub struct Write<'a> {
     pub store: &'a Store,
     pub object: &'a ObjectDef,
-    pub profile: Profile,
+    pub viewer: &'a Viewer<'a>,
     pub version: &'a str,
     /// The record being updated (`None` on create).
     pub existing: Option<&'a Record>,
 }
 
-fn bad(code: &str, message: &str, fields: &[&str]) -> Response {
-    rest_error(StatusCode::BAD_REQUEST, code, message, fields)
+fn bad(code: &'static str, message: &str, fields: &[&str]) -> ApiError {
+    ApiError::bad(code, message).fields(fields)
 }
 
 /// Parses a JSON body into a field map, as Salesforce's JSON parser would complain.
-pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, Response> {
+pub fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(mut map)) => {
-            map.remove("attributes");
-            Ok(map)
-        }
-        Ok(_) => Err(bad(
-            "JSON_PARSER_ERROR",
-            "Cannot deserialize instance of sObject from non-object value",
-            &[],
-        )),
+        Ok(value) => fields_of(value),
         Err(e) => Err(bad(
             "JSON_PARSER_ERROR",
             &format!("Unexpected character: {e}"),
+            &[],
+        )),
+    }
+}
+
+/// A record's fields from its JSON object (without `attributes`).
+pub fn fields_of(value: Value) -> Result<Map<String, Value>, ApiError> {
+    match value {
+        Value::Object(mut map) => {
+            map.remove("attributes");
+            Ok(map)
+        }
+        _ => Err(bad(
+            "JSON_PARSER_ERROR",
+            "Cannot deserialize instance of sObject from non-object value",
             &[],
         )),
     }
@@ -51,14 +57,14 @@ impl Write<'_> {
         &self,
         body: Map<String, Value>,
         headers: &HeaderMap,
-    ) -> Result<Map<String, Value>, Response> {
+    ) -> Result<Map<String, Value>, ApiError> {
         let creating = self.existing.is_none();
         let mut changes = Map::new();
         for (name, value) in body {
             let Some(field) = self
                 .object
                 .field(&name)
-                .filter(|f| f.visible_to(self.profile))
+                .filter(|f| self.viewer.sees(self.object, f))
             else {
                 return Err(bad(
                     "INVALID_FIELD",
@@ -77,9 +83,9 @@ impl Write<'_> {
                 ));
             }
             let allowed = if creating {
-                field.createable_by(self.profile)
+                self.viewer.creates(self.object, field)
             } else {
-                field.updateable_by(self.profile)
+                self.viewer.updates(self.object, field)
             };
             if !allowed {
                 let message = format!(
@@ -106,6 +112,9 @@ impl Write<'_> {
                     field.length
                 );
                 return Err(bad("STRING_TOO_LONG", &message, &[field.name]));
+            }
+            if field.unique {
+                self.unique(field.name, &value)?;
             }
             changes.insert(field.name.to_string(), value);
         }
@@ -162,7 +171,34 @@ impl Write<'_> {
         Ok(changes)
     }
 
-    fn check_value(&self, name: &str, kind: FieldType, value: &Value) -> Result<(), Response> {
+    /// A unique field (external ids) may hold a value once per object, among all live records,
+    /// whoever can see them: the error names the record that holds it.
+    fn unique(&self, name: &str, value: &Value) -> Result<(), ApiError> {
+        let Some(text) = value.as_str() else {
+            return Ok(());
+        };
+        let own = self.existing.map(|r| r.id.as_str());
+        let holder = self.store.records(self.object.name).iter().find(|r| {
+            !r.deleted()
+                && Some(r.id.as_str()) != own
+                && r.get(name)
+                    .as_str()
+                    .is_some_and(|v| v.eq_ignore_ascii_case(text))
+        });
+        match holder {
+            Some(r) => Err(bad(
+                "DUPLICATE_VALUE",
+                &format!(
+                    "duplicate value found: {name} duplicates value on record with id: {}",
+                    r.id
+                ),
+                &[],
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn check_value(&self, name: &str, kind: FieldType, value: &Value) -> Result<(), ApiError> {
         if value.is_null() {
             return Ok(());
         }
@@ -216,6 +252,18 @@ impl Write<'_> {
                     ));
                 };
                 match self.store.get(&id) {
+                    // Pointing at a record the user cannot see is refused as such.
+                    Some(target)
+                        if !target.deleted()
+                            && field.reference_to.contains(&target.object)
+                            && !self.viewer.can_read(target) =>
+                    {
+                        Err(bad(
+                            "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+                            &format!("insufficient access rights on cross-reference id: {text}"),
+                            &[name],
+                        ))
+                    }
                     Some(target)
                         if !target.deleted() && field.reference_to.contains(&target.object) =>
                     {
@@ -237,9 +285,10 @@ impl Write<'_> {
         }
     }
 
-    /// The duplicate rule: a Contact whose e-mail another live Contact already has. It is an
-    /// "alert" rule, so `Sforce-Duplicate-Rule-Header: allowSave=true` lets the save through.
-    fn duplicates(&self, email: &Value, headers: &HeaderMap) -> Result<(), Response> {
+    /// The duplicate rule: a Contact whose e-mail another live Contact the user can see already
+    /// has (the rule enforces sharing). It is an "alert" rule, so
+    /// `Sforce-Duplicate-Rule-Header: allowSave=true` lets the save through.
+    fn duplicates(&self, email: &Value, headers: &HeaderMap) -> Result<(), ApiError> {
         let Some(email) = email.as_str().filter(|_| self.object.name == "Contact") else {
             return Ok(());
         };
@@ -256,7 +305,7 @@ impl Write<'_> {
             .store
             .records("Contact")
             .iter()
-            .filter(|r| !r.deleted() && Some(r.id.as_str()) != own)
+            .filter(|r| !r.deleted() && Some(r.id.as_str()) != own && self.viewer.can_read(r))
             .filter(|r| {
                 r.get("Email")
                     .as_str()
@@ -279,8 +328,8 @@ impl Write<'_> {
                 })
             })
             .collect();
-        let mut entry = error_entry("DUPLICATES_DETECTED", message, &[]);
-        entry["duplicateResult"] = json!({
+        let mut error = bad("DUPLICATES_DETECTED", message, &[]);
+        let result = json!({
             "allowSave": true,
             "duplicateRule": "Standard_Contact_Duplicate_Rule",
             "duplicateRuleEntityType": "Contact",
@@ -295,6 +344,7 @@ impl Write<'_> {
                 "success": true,
             }],
         });
-        Err((StatusCode::BAD_REQUEST, Json(json!([entry]))).into_response())
+        error.extra.insert("duplicateResult".into(), result);
+        Err(error)
     }
 }

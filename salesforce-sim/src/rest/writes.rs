@@ -1,15 +1,18 @@
-//! Record writes: create, update (with `If-Unmodified-Since`), upsert by external id, delete.
+//! Record writes on the sObject resources: create, update (with `If-Unmodified-Since`), upsert
+//! by external id, delete. The checks live in `dml.rs`, shared with sObject Collections.
 
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::records::{Params, find, key_field, matching, multiple_choices, no_access, org};
+use super::dml::{Dml, Lookup, Upserted, locate};
+use super::records::{Params, key_field, multiple_choices, readable};
 use crate::clock::now_ms;
-use crate::rest::validation::{Write, parse_body};
+use crate::rest::errors::ApiError;
+use crate::rest::validation::parse_body;
 use crate::rest::{Session, conditional, missing, rest_error};
 use crate::server::Ctx;
 use crate::soql::Out;
@@ -25,6 +28,16 @@ fn saved(status: StatusCode, id: &str, created: Option<bool>) -> Response {
     (status, Json(row)).into_response()
 }
 
+/// 201 with `Location`, which Salesforce sends for a new record (Composite passes it on).
+fn created(session: &Session, object: &str, id: &str, upsert: Option<bool>) -> Response {
+    let mut response = saved(StatusCode::CREATED, id, upsert);
+    let location = format!("/services/data/{}/sobjects/{object}/{id}", session.version);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
 pub async fn create(
     State(ctx): State<Ctx>,
     Extension(session): Extension<Session>,
@@ -32,33 +45,29 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let mut state = ctx.sim.lock();
+    let Some((store, viewer)) = session.caller(&mut state) else {
         return missing();
     };
-    if !object.access(session.profile).create {
-        return no_access();
-    }
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
+    };
     let fields = match parse_body(&body) {
         Ok(f) => f,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
-    let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    let write = Write {
-        store: &org.store,
-        object,
-        profile: session.profile,
+    let mut dml = Dml {
+        store,
+        viewer,
         version: &session.version,
-        existing: None,
+        headers: &headers,
+        txn: session.txn,
+        now: now_ms(),
     };
-    let changes = match write.check(fields, &headers) {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let id = org
-        .store
-        .insert(object, changes, now_ms(), &session.user_id);
-    saved(StatusCode::CREATED, &id, None)
+    match dml.create(object, fields) {
+        Ok(id) => created(&session, object.name, &id, None),
+        Err(e) => e.into_response(),
+    }
 }
 
 pub async fn update(
@@ -68,39 +77,38 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let mut state = ctx.sim.lock();
+    let Some((store, viewer)) = session.caller(&mut state) else {
+        return missing();
+    };
+    let Some(object) = readable(&ctx, &viewer, &name) else {
         return missing();
     };
     let fields = match parse_body(&body) {
         Ok(f) => f,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
-    let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    let Some(record) = find(org, object, &id) else {
-        return missing();
+    let record_id = match locate(store, &viewer, Some(object), &id) {
+        Ok(record) => {
+            if let Some(response) = conditional::precondition_failed(&headers, record) {
+                return response;
+            }
+            record.id.clone()
+        }
+        Err(_) => return missing(),
     };
-    if !object.access(session.profile).edit {
-        return no_access();
-    }
-    if let Some(response) = conditional::precondition_failed(&headers, record) {
-        return response;
-    }
-    let write = Write {
-        store: &org.store,
-        object,
-        profile: session.profile,
+    let mut dml = Dml {
+        store,
+        viewer,
         version: &session.version,
-        existing: Some(record),
+        headers: &headers,
+        txn: session.txn,
+        now: now_ms(),
     };
-    let changes = match write.check(fields, &headers) {
-        Ok(c) => c,
-        Err(response) => return response,
-    };
-    let record_id = record.id.clone();
-    org.store
-        .update(&record_id, changes, now_ms(), &session.user_id);
-    StatusCode::NO_CONTENT.into_response()
+    match dml.update(object, &record_id, fields) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 /// `POST …/{Id}?_HttpMethod=PATCH`, for clients that cannot send PATCH.
@@ -126,6 +134,16 @@ pub async fn post_override(
     )
 }
 
+/// Whether the version answers an upsert that updated with 200 and a body (v46.0 and later).
+pub(super) fn modern_upsert(version: &str) -> bool {
+    version
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u32>().ok())
+        .is_some_and(|m| m >= 46)
+}
+
 pub async fn upsert(
     State(ctx): State<Ctx>,
     Extension(session): Extension<Session>,
@@ -133,74 +151,36 @@ pub async fn upsert(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
+    let mut state = ctx.sim.lock();
+    let Some((store, viewer)) = session.caller(&mut state) else {
         return missing();
     };
-    let field = match key_field(object, &session, &field) {
-        Ok(f) => f,
-        Err(response) => return response,
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
     };
-    let mut fields = match parse_body(&body) {
+    let field = match key_field(object, &viewer, &field) {
         Ok(f) => f,
-        Err(response) => return response,
+        Err(e) => return e.into_response(),
     };
-    let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    let found = matching(org, object, field, &value);
-    let access = object.access(session.profile);
-    let now = now_ms();
-    // Before v46.0 an upsert that updated answered 204 without a body.
-    let modern = session
-        .version
-        .trim_start_matches('v')
-        .split('.')
-        .next()
-        .and_then(|m| m.parse::<u32>().ok())
-        .is_some_and(|m| m >= 46);
-    match found.as_slice() {
-        [] => {
-            if !access.create {
-                return no_access();
-            }
-            fields.insert(field.to_string(), json!(value));
-            let write = Write {
-                store: &org.store,
-                object,
-                profile: session.profile,
-                version: &session.version,
-                existing: None,
-            };
-            let changes = match write.check(fields, &headers) {
-                Ok(c) => c,
-                Err(response) => return response,
-            };
-            let id = org.store.insert(object, changes, now, &session.user_id);
-            saved(StatusCode::CREATED, &id, modern.then_some(true))
-        }
-        [record] => {
-            if !access.edit {
-                return no_access();
-            }
-            let write = Write {
-                store: &org.store,
-                object,
-                profile: session.profile,
-                version: &session.version,
-                existing: Some(record),
-            };
-            let changes = match write.check(fields, &headers) {
-                Ok(c) => c,
-                Err(response) => return response,
-            };
-            let id = record.id.clone();
-            org.store.update(&id, changes, now, &session.user_id);
-            if modern {
-                saved(StatusCode::OK, &id, Some(false))
-            } else {
-                StatusCode::NO_CONTENT.into_response()
-            }
-        }
-        several => multiple_choices(&session, object, several),
+    let fields = match parse_body(&body) {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let mut dml = Dml {
+        store,
+        viewer,
+        version: &session.version,
+        headers: &headers,
+        txn: session.txn,
+        now: now_ms(),
+    };
+    let modern = modern_upsert(&session.version);
+    match dml.upsert(object, field, &value, fields) {
+        Ok(Upserted::Created(id)) => created(&session, object.name, &id, modern.then_some(true)),
+        Ok(Upserted::Updated(id)) if modern => saved(StatusCode::OK, &id, Some(false)),
+        Ok(Upserted::Updated(_)) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Upserted::Ambiguous(ids)) => multiple_choices(&session, object, &ids),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -209,29 +189,30 @@ pub async fn delete(
     Extension(session): Extension<Session>,
     Path((_, name, id)): Path<(String, String, String)>,
 ) -> Response {
-    let Some(object) = ctx.sim.schema.object(&name) else {
-        return missing();
-    };
     let mut state = ctx.sim.lock();
-    let org = org(&mut state, &session);
-    let Some(record) = org.store.get(&id).filter(|r| r.object == object.name) else {
+    let Some((store, viewer)) = session.caller(&mut state) else {
         return missing();
     };
-    if record.deleted() {
-        return rest_error(
-            StatusCode::BAD_REQUEST,
-            "ENTITY_IS_DELETED",
-            "entity is deleted",
-            &[],
-        );
+    let Some(object) = readable(&ctx, &viewer, &name) else {
+        return missing();
+    };
+    let record_id = match locate(store, &viewer, Some(object), &id) {
+        Ok(record) => record.id.clone(),
+        Err(Lookup::Deleted) => {
+            return ApiError::bad("ENTITY_IS_DELETED", "entity is deleted").into_response();
+        }
+        Err(_) => return missing(),
+    };
+    let mut dml = Dml {
+        store,
+        viewer,
+        version: &session.version,
+        headers: &HeaderMap::new(),
+        txn: session.txn,
+        now: now_ms(),
+    };
+    match dml.delete(object, &record_id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
     }
-    if !object.access(session.profile).delete {
-        return no_access();
-    }
-    let record_id = record.id.clone();
-    let mut changes = serde_json::Map::new();
-    changes.insert("IsDeleted".into(), Value::Bool(true));
-    org.store
-        .update(&record_id, changes, now_ms(), &session.user_id);
-    StatusCode::NO_CONTENT.into_response()
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{FieldDef, FieldType, ObjectDef, Schema};
-use crate::config::Profile;
+use crate::sharing::Viewer;
 
 fn soap_type(kind: FieldType) -> &'static str {
     match kind {
@@ -18,7 +18,7 @@ fn soap_type(kind: FieldType) -> &'static str {
     }
 }
 
-fn field_json(field: &FieldDef, profile: Profile) -> Value {
+fn field_json(object: &ObjectDef, field: &FieldDef, viewer: &Viewer) -> Value {
     let (precision, scale, digits) = match field.kind {
         FieldType::Currency => (18, 2, 0),
         FieldType::Percent => (3, 0, 0),
@@ -42,9 +42,11 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
     let kind = field.kind;
     let textual = kind.is_text();
     // Long text areas can be neither filtered, sorted, grouped nor aggregated; short ones can.
+    // A multi-select picklist is filtered (INCLUDES / EXCLUDES) but never sorted or grouped.
     let long_text = kind == FieldType::Textarea && field.length > 255;
+    let multi = kind == FieldType::Multipicklist;
     json!({
-        "aggregatable": !long_text && kind != FieldType::Boolean,
+        "aggregatable": !long_text && !multi && kind != FieldType::Boolean,
         "aiPredictionField": false,
         "autoNumber": false,
         "byteLength": if matches!(kind, FieldType::Id | FieldType::Reference) { 18 } else { byte_length },
@@ -54,7 +56,7 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         "caseSensitive": false,
         "compoundFieldName": null,
         "controllerName": null,
-        "createable": field.createable_by(profile),
+        "createable": viewer.creates(object, field),
         "custom": field.custom(),
         "defaultValue": if kind == FieldType::Boolean { json!(false) } else { Value::Null },
         "defaultValueFormula": null,
@@ -69,7 +71,7 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         "filterable": !long_text,
         "filteredLookupInfo": null,
         "formulaTreatNullNumberAsZero": false,
-        "groupable": !long_text && !matches!(kind, FieldType::Currency | FieldType::Percent | FieldType::Datetime),
+        "groupable": !long_text && !multi && !matches!(kind, FieldType::Currency | FieldType::Percent | FieldType::Datetime),
         "highScaleNumber": false,
         "htmlFormatted": false,
         "idLookup": field.id_lookup,
@@ -82,7 +84,7 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         "nameField": field.name_field,
         "namePointing": field.reference_to.len() > 1,
         "nillable": field.nillable,
-        "permissionable": field.nillable && field.createable,
+        "permissionable": field.permissionable(),
         "picklistValues": picklist,
         "polymorphicForeignKey": field.reference_to.len() > 1,
         "precision": precision,
@@ -97,10 +99,10 @@ fn field_json(field: &FieldDef, profile: Profile) -> Value {
         // Lookups a user sets (not owner or audit fields) can pre-filter a search.
         "searchPrefilterable": kind == FieldType::Reference && field.updateable && field.name != "OwnerId",
         "soapType": soap_type(kind),
-        "sortable": !long_text,
+        "sortable": !long_text && !multi,
         "type": kind.api_name(),
         "unique": field.unique,
-        "updateable": field.updateable_by(profile),
+        "updateable": viewer.updates(object, field),
         "writeRequiresMasterRead": false,
     })
 }
@@ -131,9 +133,10 @@ fn urls(object: &ObjectDef, version: &str, instance: &str, full: bool) -> Value 
     urls
 }
 
-/// The flags shared by describeGlobal entries and full describes.
-fn flags(object: &ObjectDef, profile: Profile) -> serde_json::Map<String, Value> {
-    let access = object.access(profile);
+/// The flags shared by describeGlobal entries and full describes (only objects the caller
+/// can read are described at all).
+fn flags(object: &ObjectDef, viewer: &Viewer) -> serde_json::Map<String, Value> {
+    let access = viewer.object(object);
     let value = json!({
         "activateable": false,
         "associateEntityType": null,
@@ -171,11 +174,11 @@ fn flags(object: &ObjectDef, profile: Profile) -> serde_json::Map<String, Value>
 
 pub fn describe_global_entry(
     object: &ObjectDef,
-    profile: Profile,
+    viewer: &Viewer,
     version: &str,
     instance: &str,
 ) -> Value {
-    let mut map = flags(object, profile);
+    let mut map = flags(object, viewer);
     map.insert("urls".into(), urls(object, version, instance, false));
     Value::Object(map)
 }
@@ -183,20 +186,22 @@ pub fn describe_global_entry(
 pub fn describe_object(
     schema: &Schema,
     object: &ObjectDef,
-    profile: Profile,
+    viewer: &Viewer,
     version: &str,
     instance: &str,
 ) -> Value {
-    let mut map = flags(object, profile);
+    let mut map = flags(object, viewer);
     let fields: Vec<Value> = object
         .fields
         .iter()
-        .filter(|f| f.visible_to(profile))
-        .map(|f| field_json(f, profile))
+        .filter(|f| viewer.sees(object, f))
+        .map(|f| field_json(object, f, viewer))
         .collect();
+    // Relationships from objects the caller cannot read are not theirs to follow.
     let children: Vec<Value> = schema
         .children_of(object.name)
         .iter()
+        .filter(|c| schema.object(c.child).is_some_and(|o| viewer.reads(o)))
         .map(|c| {
             json!({
                 "cascadeDelete": false,

@@ -16,6 +16,7 @@ pub enum FieldType {
     String,
     Textarea,
     Picklist,
+    Multipicklist,
     Boolean,
     Int,
     Currency,
@@ -36,6 +37,7 @@ impl FieldType {
             FieldType::String => "string",
             FieldType::Textarea => "textarea",
             FieldType::Picklist => "picklist",
+            FieldType::Multipicklist => "multipicklist",
             FieldType::Boolean => "boolean",
             FieldType::Int => "int",
             FieldType::Currency => "currency",
@@ -62,6 +64,7 @@ impl FieldType {
             FieldType::String
                 | FieldType::Textarea
                 | FieldType::Picklist
+                | FieldType::Multipicklist
                 | FieldType::Email
                 | FieldType::Phone
                 | FieldType::Url
@@ -87,9 +90,9 @@ pub struct FieldDef {
     pub relationship: Option<&'static str>,
     pub picklist: Vec<&'static str>,
     pub restricted: bool,
-    /// Field-level security: a Standard User cannot see it at all.
+    /// Seed of field-level security: a Standard User cannot see it at all.
     pub hidden_for_standard: bool,
-    /// Field-level security: a Standard User sees it read-only.
+    /// Seed of field-level security: a Standard User sees it read-only.
     pub readonly_for_standard: bool,
 }
 
@@ -99,6 +102,7 @@ impl FieldDef {
             FieldType::Id | FieldType::Reference => 18,
             FieldType::String | FieldType::Email | FieldType::Url => 255,
             FieldType::Phone | FieldType::Picklist => 40,
+            FieldType::Multipicklist => 4099,
             FieldType::Textarea => 32000,
             _ => 0,
         };
@@ -133,22 +137,16 @@ impl FieldDef {
         !self.nillable && self.createable && !self.defaulted
     }
 
-    pub fn visible_to(&self, profile: Profile) -> bool {
-        profile == Profile::SystemAdministrator || !self.hidden_for_standard
-    }
-
-    pub fn createable_by(&self, profile: Profile) -> bool {
-        self.createable && (profile == Profile::SystemAdministrator || !self.readonly_for_standard)
-    }
-
-    pub fn updateable_by(&self, profile: Profile) -> bool {
-        self.updateable && (profile == Profile::SystemAdministrator || !self.readonly_for_standard)
+    /// Field-level security can be set on it: required and system fields always follow the object.
+    pub fn permissionable(&self) -> bool {
+        self.nillable && self.createable
     }
 }
 
 /// Object permissions of one profile.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ObjectAccess {
+    pub read: bool,
     pub create: bool,
     pub edit: bool,
     pub delete: bool,
@@ -156,11 +154,19 @@ pub struct ObjectAccess {
 
 impl ObjectAccess {
     pub const ALL: ObjectAccess = ObjectAccess {
+        read: true,
         create: true,
         edit: true,
         delete: true,
     };
     pub const READ_ONLY: ObjectAccess = ObjectAccess {
+        read: true,
+        create: false,
+        edit: false,
+        delete: false,
+    };
+    pub const NONE: ObjectAccess = ObjectAccess {
+        read: false,
         create: false,
         edit: false,
         delete: false,
@@ -174,6 +180,7 @@ pub struct ObjectDef {
     pub label_plural: &'static str,
     pub key_prefix: &'static str,
     pub fields: Vec<FieldDef>,
+    /// Seeds of the profiles' object permissions.
     pub admin: ObjectAccess,
     pub standard: ObjectAccess,
     /// Part of SOSL `FIND … IN ALL FIELDS` without a RETURNING clause.
@@ -198,7 +205,8 @@ impl ObjectDef {
             .find(|f| f.relationship.is_some_and(|r| r.eq_ignore_ascii_case(name)))
     }
 
-    pub fn access(&self, profile: Profile) -> ObjectAccess {
+    /// The seeded object permissions of `profile`.
+    pub fn seed_access(&self, profile: Profile) -> ObjectAccess {
         match profile {
             Profile::SystemAdministrator => self.admin,
             Profile::StandardUser => self.standard,

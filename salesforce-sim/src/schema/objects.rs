@@ -147,6 +147,7 @@ pub const STAGES: [&str; 6] = [
 ];
 pub const SEVERITIES: [&str; 4] = ["Low", "Medium", "High", "Critical"];
 pub const QI_STATUSES: [&str; 4] = ["New", "Investigating", "Resolved", "Closed"];
+pub const INTERESTS: [&str; 4] = ["Quality", "Logistics", "Pricing", "Support"];
 
 pub fn all() -> Vec<ObjectDef> {
     let who = || f("WhoId", "Name ID", Reference).refs(&["Contact"], "Who");
@@ -157,6 +158,7 @@ pub fn all() -> Vec<ObjectDef> {
         )
     };
     let no_delete = ObjectAccess {
+        read: true,
         create: true,
         edit: true,
         delete: false,
@@ -183,6 +185,7 @@ pub fn all() -> Vec<ObjectDef> {
         // As Salesforce's own describe says for an administrator: users can be created and
         // edited (never deleted), are found by search, and have no IsDeleted field.
         .admin_access(ObjectAccess {
+            read: true,
             create: true,
             edit: true,
             delete: false,
@@ -264,6 +267,7 @@ pub fn all() -> Vec<ObjectDef> {
                 ]),
                 f("Birthdate", "Birthdate", Date).hidden(),
                 f("MailingCity", "Mailing City", String).len(40),
+                f("Interests__c", "Interests", Multipicklist).pick(&INTERESTS),
             ],
             ObjectAccess::ALL,
         ),
@@ -366,7 +370,8 @@ pub fn all() -> Vec<ObjectDef> {
                 f("TotalAmount", "Order Amount", Currency).read_only(),
                 f("Description", "Description", Textarea),
             ],
-            ObjectAccess::READ_ONLY,
+            // A Standard User has no Read on Order: the object does not exist for them.
+            ObjectAccess::NONE,
         ),
         object(
             "Quality_Issue__c",

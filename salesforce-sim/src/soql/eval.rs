@@ -12,15 +12,16 @@ use super::out::Out;
 use super::resolve::canonicalize;
 use super::rows::render;
 use super::{ErrorKind, SoqlError};
-use crate::config::Profile;
 use crate::schema::{ObjectDef, Schema};
+use crate::sharing::Viewer;
 use crate::store::{Record, Store};
 
 /// What a query runs against and as whom.
 pub struct Scope<'a> {
     pub schema: &'a Schema,
     pub store: &'a Store,
-    pub profile: Profile,
+    /// Rows the caller cannot see are simply absent (and not counted).
+    pub viewer: &'a Viewer<'a>,
     pub version: &'a str,
     /// `queryAll` also returns deleted records.
     pub include_deleted: bool,
@@ -30,6 +31,15 @@ pub struct Scope<'a> {
     pub child_batch: usize,
     /// Child pages still to fetch, collected while rendering; the caller opens their cursors.
     pub child_pages: RefCell<Vec<ChildPage>>,
+}
+
+impl Scope<'_> {
+    /// The record a lookup of `record` points at, if the caller can see it: a parent that is
+    /// not shared reads as null.
+    pub(super) fn parent(&self, record: &Record, field: &str) -> Option<&Record> {
+        let target = self.store.get(record.get(field).as_str()?)?;
+        self.viewer.can_read(target).then_some(target)
+    }
 }
 
 /// The rest of a child sub-query result, reachable through its `nextRecordsUrl`.
@@ -49,6 +59,7 @@ pub fn run(query: &Query, scope: &Scope) -> Result<Rows, SoqlError> {
     let object = scope
         .schema
         .object(&query.from)
+        .filter(|o| scope.viewer.reads(o))
         .ok_or_else(|| SoqlError::invalid_type(query.from_pos, &query.from))?;
     let mut query = query.clone();
     canonicalize(&mut query, object, scope)?;
@@ -99,6 +110,7 @@ pub(super) fn select<'s>(
         .records(object.name)
         .iter()
         .filter(|r| scope.include_deleted || !r.deleted())
+        .filter(|r| scope.viewer.can_read(r))
         .filter(|r| match parent {
             Some((field, id)) => r.get(field).as_str() == Some(id),
             None => scope.only.is_none_or(|only| only.contains(&r.id)),
@@ -160,11 +172,7 @@ pub(super) fn value_at(
             let Some(field) = object.relationship(rel) else {
                 return Value::Null;
             };
-            let Some(target) = record
-                .get(field.name)
-                .as_str()
-                .and_then(|id| scope.store.get(id))
-            else {
+            let Some(target) = scope.parent(record, field.name) else {
                 return Value::Null;
             };
             let target_object = scope

@@ -23,7 +23,16 @@ pub(super) fn canonicalize(
                 path: Some(path), ..
             } => canonical_path(path, object, scope)?,
             Item::SubQuery(sub) => {
-                let Some(child) = scope.schema.child_relationship(object.name, &sub.from) else {
+                let child = scope
+                    .schema
+                    .child_relationship(object.name, &sub.from)
+                    .filter(|c| {
+                        scope
+                            .schema
+                            .object(c.child)
+                            .is_some_and(|o| scope.viewer.reads(o))
+                    });
+                let Some(child) = child else {
                     let message = format!(
                         "Didn't understand relationship '{}' in FROM part of query call. If you are attempting to use a \
                          custom relationship, be sure to append the '__r' after the custom relationship name. Please \
@@ -50,12 +59,14 @@ pub(super) fn canonicalize(
             } => {
                 let field = object
                     .relationship(&rel.parts[0])
+                    .filter(|f| scope.viewer.sees(object, f))
                     .ok_or_else(|| no_such_field(rel, object.name))?;
                 rel.parts[0] = field.relationship.unwrap_or_default().to_string();
                 for (type_name, paths) in whens.iter_mut() {
                     let target = scope
                         .schema
                         .object(type_name)
+                        .filter(|t| scope.viewer.reads(t))
                         .ok_or_else(|| SoqlError::invalid_type(rel.pos, type_name))?;
                     *type_name = target.name.to_string();
                     for p in paths {
@@ -106,6 +117,7 @@ fn canonical_cond(cond: &mut Cond, object: &ObjectDef, scope: &Scope) -> Result<
             let inner = scope
                 .schema
                 .object(&query.from)
+                .filter(|o| scope.viewer.reads(o))
                 .ok_or_else(|| SoqlError::invalid_type(query.from_pos, &query.from))?;
             let mut query = (**query).clone();
             canonicalize(&mut query, inner, scope)?;
@@ -175,21 +187,23 @@ fn canonical_path(path: &mut Path, object: &ObjectDef, scope: &Scope) -> Result<
         if i < last {
             let field = current
                 .iter()
-                .find_map(|o| {
-                    o.relationship(&name)
-                        .filter(|f| f.visible_to(scope.profile))
-                })
+                .find_map(|o| o.relationship(&name).filter(|f| scope.viewer.sees(o, f)))
                 .ok_or_else(|| no_such_field(path, current[0].name))?;
             path.parts[i] = field.relationship.unwrap_or_default().to_string();
+            // Only targets the caller can read are reachable through the relationship.
             current = field
                 .reference_to
                 .iter()
                 .filter_map(|t| scope.schema.object(t))
+                .filter(|o| scope.viewer.reads(o))
                 .collect();
+            if current.is_empty() {
+                return Err(no_such_field(path, object.name));
+            }
         } else {
             let field = current
                 .iter()
-                .find_map(|o| o.field(&name).filter(|f| f.visible_to(scope.profile)))
+                .find_map(|o| o.field(&name).filter(|f| scope.viewer.sees(o, f)))
                 .ok_or_else(|| no_such_field(path, current[0].name))?;
             path.parts[i] = field.name.to_string();
         }

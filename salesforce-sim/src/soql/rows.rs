@@ -57,11 +57,7 @@ pub fn render(items: &[Item], object: &ObjectDef, record: &Record, scope: &Scope
                 otherwise,
             } => {
                 let field = object.relationship(&rel.parts[0]).expect("canonicalized");
-                let target = record
-                    .get(field.name)
-                    .as_str()
-                    .and_then(|id| scope.store.get(id));
-                let value = match target {
+                let value = match scope.parent(record, field.name) {
                     None => Out::Plain(Value::Null),
                     Some(target) => {
                         let target_object =
@@ -93,8 +89,7 @@ fn put_path(row: &mut Out, object: &ObjectDef, record: &Record, parts: &[String]
         [rel, rest @ ..] => {
             let target = object
                 .relationship(rel)
-                .and_then(|f| record.get(f.name).as_str())
-                .and_then(|id| scope.store.get(id));
+                .and_then(|f| scope.parent(record, f.name));
             let Some(target) = target else {
                 if row.get_mut(rel).is_none() {
                     row.set(rel, Out::Plain(Value::Null));

@@ -1,5 +1,7 @@
 //! The test-control API under `/__sim/`, served on every host. JSON in, JSON out.
 
+mod setup;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -71,6 +73,7 @@ pub fn routes() -> Router<Ctx> {
         .route("/__sim/settings", post(settings))
         .route("/__sim/calls", get(calls))
         .route("/__sim/calls", delete(clear_calls))
+        .merge(setup::routes())
 }
 
 fn problem(status: StatusCode, message: String) -> Response {

@@ -1,0 +1,192 @@
+//! The record operations behind both the sObject resources and sObject Collections: object
+//! permissions, record access, then the write checks of `validation.rs`. Failures are
+//! `ApiError`s, which a resource sends as its error body and a collection as a save result.
+
+use axum::http::HeaderMap;
+use serde_json::{Map, Value, json};
+
+use crate::ids;
+use crate::rest::errors::ApiError;
+use crate::rest::validation::Write;
+use crate::schema::ObjectDef;
+use crate::sharing::{Access, Viewer};
+use crate::store::{Record, Store, Undo};
+
+/// Why a record id does not lead to a record the caller may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    Malformed,
+    /// No record of that object with that id.
+    Missing,
+    /// It exists, but sharing hides it from the caller.
+    Hidden,
+    /// In the Recycle Bin.
+    Deleted,
+}
+
+/// The record behind `id` (of `object` when given), if the caller can see it and it is live.
+pub fn locate<'s>(
+    store: &'s Store,
+    viewer: &Viewer,
+    object: Option<&ObjectDef>,
+    id: &str,
+) -> Result<&'s Record, Lookup> {
+    let id = ids::canonical(id).ok_or(Lookup::Malformed)?;
+    let record = store
+        .get(&id)
+        .filter(|r| object.is_none_or(|o| r.object == o.name))
+        .ok_or(Lookup::Missing)?;
+    if !viewer.can_read(record) {
+        return Err(Lookup::Hidden);
+    }
+    if record.deleted() {
+        return Err(Lookup::Deleted);
+    }
+    Ok(record)
+}
+
+/// "insufficient access rights on object id": the object permission or the record's sharing
+/// does not allow the write.
+pub fn no_access() -> ApiError {
+    ApiError::bad(
+        "INSUFFICIENT_ACCESS_OR_READONLY",
+        "insufficient access rights on object id",
+    )
+}
+
+/// What an upsert did.
+pub enum Upserted {
+    Created(String),
+    Updated(String),
+    /// The key matched several records the caller can see.
+    Ambiguous(Vec<String>),
+}
+
+/// One caller's writes to one org, under the request's transaction when there is one.
+pub struct Dml<'a> {
+    pub store: &'a mut Store,
+    pub viewer: Viewer<'a>,
+    pub version: &'a str,
+    pub headers: &'a HeaderMap,
+    pub txn: Option<u64>,
+    pub now: i64,
+}
+
+impl Dml<'_> {
+    pub fn create(
+        &mut self,
+        object: &ObjectDef,
+        fields: Map<String, Value>,
+    ) -> Result<String, ApiError> {
+        if !self.viewer.object(object).create {
+            return Err(no_access());
+        }
+        let write = Write {
+            store: self.store,
+            object,
+            viewer: &self.viewer,
+            version: self.version,
+            existing: None,
+        };
+        let changes = write.check(fields, self.headers)?;
+        let id = self
+            .store
+            .insert(object, changes, self.now, self.viewer.user_id);
+        self.store.note(self.txn, Undo::Inserted(id.clone()));
+        Ok(id)
+    }
+
+    /// Updates a record the caller can see (`locate` found it).
+    pub fn update(
+        &mut self,
+        object: &ObjectDef,
+        id: &str,
+        fields: Map<String, Value>,
+    ) -> Result<(), ApiError> {
+        let record = self.store.get(id).ok_or_else(no_access)?;
+        let access = self.viewer.record(record);
+        if !self.viewer.object(object).edit || access < Access::Edit {
+            return Err(no_access());
+        }
+        let write = Write {
+            store: self.store,
+            object,
+            viewer: &self.viewer,
+            version: self.version,
+            existing: Some(record),
+        };
+        let changes = write.check(fields, self.headers)?;
+        // Handing a record to someone else needs full access (owner or "Modify All Data").
+        let transfer = changes
+            .get("OwnerId")
+            .is_some_and(|owner| owner != record.get("OwnerId"));
+        if transfer && access < Access::All {
+            return Err(no_access());
+        }
+        let before = record.clone();
+        self.store
+            .update(id, changes, self.now, self.viewer.user_id);
+        self.store.note(self.txn, Undo::Changed(before));
+        Ok(())
+    }
+
+    /// Soft-deletes a record the caller can see: needs the object's Delete and full access.
+    pub fn delete(&mut self, object: &ObjectDef, id: &str) -> Result<(), ApiError> {
+        let record = self.store.get(id).ok_or_else(no_access)?;
+        if !self.viewer.object(object).delete || self.viewer.record(record) < Access::All {
+            return Err(no_access());
+        }
+        let before = record.clone();
+        let mut changes = Map::new();
+        changes.insert("IsDeleted".into(), json!(true));
+        self.store
+            .update(id, changes, self.now, self.viewer.user_id);
+        self.store.note(self.txn, Undo::Changed(before));
+        Ok(())
+    }
+
+    /// Inserts or updates the record whose `field` is `value`, among those the caller sees.
+    pub fn upsert(
+        &mut self,
+        object: &ObjectDef,
+        field: &str,
+        value: &str,
+        mut fields: Map<String, Value>,
+    ) -> Result<Upserted, ApiError> {
+        let found: Vec<String> = matching(self.store, &self.viewer, object, field, value)
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
+        match found.as_slice() {
+            [] => {
+                fields.insert(field.to_string(), json!(value));
+                self.create(object, fields).map(Upserted::Created)
+            }
+            [id] => {
+                self.update(object, id, fields)?;
+                Ok(Upserted::Updated(id.clone()))
+            }
+            _ => Ok(Upserted::Ambiguous(found)),
+        }
+    }
+}
+
+/// Live records of `object` the caller can see whose `field` equals `value` (case-insensitive).
+pub fn matching<'s>(
+    store: &'s Store,
+    viewer: &Viewer,
+    object: &ObjectDef,
+    field: &str,
+    value: &str,
+) -> Vec<&'s Record> {
+    store
+        .records(object.name)
+        .iter()
+        .filter(|r| !r.deleted() && viewer.can_read(r))
+        .filter(|r| {
+            r.get(field)
+                .as_str()
+                .is_some_and(|v| v.eq_ignore_ascii_case(value))
+        })
+        .collect()
+}
