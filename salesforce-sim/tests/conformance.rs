@@ -16,18 +16,9 @@ use serde_json::{Value, json};
 const COMPOSITE: &str =
     "composite resources are not simulated (issue 3 lists no composite endpoint)";
 
-const SKIPPED: [(&str, &str); 7] = [
+const SKIPPED: [(&str, &str); 4] = [
     ("rest/composite_response_304_etag.cumulusci.json", COMPOSITE),
     ("rest/composite_response_ok.cumulusci.json", COMPOSITE),
-    ("rest/composite_sobjects_create.cumulusci.json", COMPOSITE),
-    (
-        "rest/composite_sobjects_upsert_created.cumulusci.json",
-        COMPOSITE,
-    ),
-    (
-        "rest/composite_sobjects_upsert_mixed.cumulusci.json",
-        COMPOSITE,
-    ),
     (
         "errors/composite_subrequest_invalid_type_soql.cumulusci.json",
         COMPOSITE,
@@ -141,6 +132,25 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
             get(env, &format!("/services/data/v67.0/sobjects/Account/{kind}/?{window}")).await
         }
         "rest/describe_global.cumulusci.json" => get(env, "/services/data/v67.0/sobjects").await,
+        "rest/composite_sobjects_create.cumulusci.json" => {
+            let records: Vec<Value> = (0..6).map(|n| json!({"attributes": {"type": "Account"}, "Name": format!("Collection {n}")})).collect();
+            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite/sobjects", Some(json!({"allOrNone": false, "records": records})), &[]).await.1
+        }
+        "rest/composite_sobjects_upsert_created.cumulusci.json" | "rest/composite_sobjects_upsert_mixed.cumulusci.json" => {
+            let mut request = load("requests/composite_sobjects_upsert_by_email.request.cumulusci.json");
+            let tag = if name.contains("mixed") { "mixed" } else { "created" };
+            for record in request["records"].as_array_mut().unwrap() {
+                record["Email"] = json!(format!("{tag}.{}", record["Email"].as_str().unwrap()));
+            }
+            let path = "/services/data/v67.0/composite/sobjects/Contact/Email";
+            let first = api_send(&env.admin, Method::PATCH, path, Some(request.clone()), &[]).await.1;
+            if tag == "created" {
+                first
+            } else {
+                request["records"].as_array_mut().unwrap().push(json!({"attributes": {"type": "Contact"}, "LastName": "Funke", "Email": "mixed.maeby@example.com"}));
+                api_send(&env.admin, Method::PATCH, path, Some(request), &[]).await.1
+            }
+        }
         "rest/limits.simple-salesforce.json" => get(env, "/services/data/v67.0/limits").await,
         "rest/limits_recordcount.cumulusci.json" => get(env, "/services/data/v67.0/limits/recordCount?sObjects=Account").await,
         "rest/versions_list.appexchange_trimmed.json" => get(env, "/services/data/").await,

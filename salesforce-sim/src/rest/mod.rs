@@ -5,6 +5,7 @@
 //! instance, the daily API allocation, and `Sforce-Limit-Info` on the way out.
 
 mod changes;
+mod collections;
 mod conditional;
 mod describe;
 mod dml;
@@ -22,7 +23,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use serde_json::{Value, json};
 
 use crate::clock::now_ms;
@@ -108,6 +109,20 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
         .route(
             "/services/data/{version}/parameterizedSearch",
             get(search::parameterized).post(search::parameterized_post),
+        )
+        .route(
+            "/services/data/{version}/composite/sobjects",
+            post(collections::create)
+                .patch(collections::update)
+                .delete(collections::delete),
+        )
+        .route(
+            "/services/data/{version}/composite/sobjects/{name}",
+            get(collections::retrieve).post(collections::retrieve_by_body),
+        )
+        .route(
+            "/services/data/{version}/composite/sobjects/{name}/{field}",
+            patch(collections::upsert),
         )
         .route("/services/data/{version}/limits", get(limits::limits))
         .route(
