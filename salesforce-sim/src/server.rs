@@ -110,6 +110,14 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
     Ok(RunningSim { urls, stop, tasks })
 }
 
+/// The REST API alone, as Composite sends its subrequests: the same routes and handlers as a
+/// direct call, without counting or faults (the composite call itself was counted).
+pub fn rest_router(ctx: Ctx) -> Router {
+    rest::routes(ctx.clone())
+        .fallback(rest::not_found)
+        .with_state(ctx)
+}
+
 fn router(ctx: Ctx) -> Router {
     let mut app = Router::new().merge(oauth::routes());
     if matches!(ctx.host, Host::Instance(_)) {
@@ -126,7 +134,7 @@ fn router(ctx: Ctx) -> Router {
 
 /// Salesforce answers a REST path with a trailing slash as the path without it (clients send
 /// `POST …/sobjects/Account/`, `GET …/limits/`); the versions list `/services/data/` stays.
-async fn trim_trailing_slash(mut request: Request) -> Request {
+pub async fn trim_trailing_slash(mut request: Request) -> Request {
     let path = request.uri().path();
     if path.len() > REST_PREFIX.len() && path.starts_with(REST_PREFIX) && path.ends_with('/') {
         let trimmed = path.trim_end_matches('/');

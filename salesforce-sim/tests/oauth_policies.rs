@@ -277,7 +277,8 @@ async fn the_resources_list_names_identity_and_only_what_is_served() {
     let (status, _, body) = api_get(&token, "/services/data/v67.0/").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["identity"], token["id"], "{body}");
-    for absent in ["composite", "recent", "tooling"] {
+    for absent in ["recent", "tooling"] {
         assert!(body.get(absent).is_none(), "{absent} is not served: {body}");
     }
+    assert_eq!(body["composite"], "/services/data/v67.0/composite");
 }

@@ -6,6 +6,7 @@
 
 mod changes;
 mod collections;
+mod composite;
 mod conditional;
 mod describe;
 mod dml;
@@ -111,6 +112,10 @@ pub fn routes(ctx: Ctx) -> Router<Ctx> {
             get(search::parameterized).post(search::parameterized_post),
         )
         .route(
+            "/services/data/{version}/composite",
+            post(composite::composite),
+        )
+        .route(
             "/services/data/{version}/composite/sobjects",
             post(collections::create)
                 .patch(collections::update)
@@ -176,6 +181,7 @@ async fn resources(axum::Extension(session): axum::Extension<Session>) -> Respon
         "queryAll",
         "search",
         "parameterizedSearch",
+        "composite",
         "limits",
     ];
     let mut map: serde_json::Map<String, Value> = names
@@ -209,11 +215,22 @@ fn version_of(path: &str) -> Result<String, Response> {
     }
 }
 
+/// Marks a Composite subrequest: it runs in the composite call's session (already checked and
+/// counted), at the API version of its own URL.
+#[derive(Clone)]
+pub struct Subrequest(pub Session);
+
 async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) -> Response {
     let version = match version_of(request.uri().path()) {
         Ok(v) => v,
         Err(response) => return response,
     };
+    if let Some(Subrequest(outer)) = request.extensions().get::<Subrequest>().cloned() {
+        request
+            .extensions_mut()
+            .insert(Session { version, ..outer });
+        return next.run(request).await;
+    }
     let invalid = || {
         rest_error(
             StatusCode::UNAUTHORIZED,

@@ -100,10 +100,12 @@ fn walk(real: &Value, sim: &Value, path: &str, rules: &Rules, out: &mut BTreeSet
     }
 }
 
-/// Records pair up by `attributes.type` (search results mix objects in one list).
+/// Records pair up by `attributes.type` (search results mix objects in one list), composite
+/// results by `referenceId` (each subrequest answers its own shape).
 fn same_type(a: &Value, b: &Value) -> bool {
     let t = |v: &Value| v.get("attributes").and_then(|a| a.get("type")).cloned();
-    t(a).is_some() && t(a) == t(b)
+    let r = |v: &Value| v.get("referenceId").cloned();
+    (t(a).is_some() && t(a) == t(b)) || (r(a).is_some() && r(a) == r(b))
 }
 
 /// Renames the key at `path` (e.g. `$.records[].Text_Label`) so a fixture about another object
