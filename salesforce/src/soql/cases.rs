@@ -1,10 +1,11 @@
 //! The guard's accept/refuse table (API-NOTES §7.1): what real read-only SOQL looks like, and
 //! every way a statement must be turned away, with the position reported.
 
+#[cfg(test)]
 use super::SoqlErrorKind;
 
 /// Statements the guard must accept.
-pub(super) const ACCEPT: &[&str] = &[
+pub const ACCEPT: &[&str] = &[
     "SELECT Id FROM Account",
     "select id from account",
     "SELECT Id, Name, Owner.Name, Account.Owner.Profile.Name FROM Contact",
@@ -59,6 +60,7 @@ pub(super) const ACCEPT: &[&str] = &[
 ];
 
 /// Statements the guard must refuse, with the kind and position expected.
+#[cfg(test)]
 pub(super) fn refuse() -> Vec<(&'static str, SoqlErrorKind, usize)> {
     use SoqlErrorKind::*;
     let exp = |e: &str, f: &str| Expected {

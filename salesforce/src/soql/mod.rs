@@ -141,7 +141,9 @@ pub(crate) fn decode_literal(quoted: &str) -> Result<String, SoqlError> {
     }
 }
 
-#[cfg(test)]
-mod cases;
+/// The guard's accept/refuse table. Public only so the simulator's tests can run every
+/// statement the guard accepts and check that the simulator understands it too.
+#[doc(hidden)]
+pub mod cases;
 #[cfg(test)]
 mod tests;
