@@ -233,18 +233,18 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
         json!([{"message": format!("insufficient access rights on cross-reference id: {theirs}"), "errorCode": "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "fields": ["WhatId"]}])
     );
     // A unique value is unique among all records, shared or not.
-    let twin = json!({"Name": "Twin", "External_Id__c": "EXT-0000"});
+    let twin = json!({"Name": "Twin", "External_Ref__c": "QI-EXT-0001"});
     let (_, body) = api_send(
         &standard,
         Method::POST,
-        "/services/data/v67.0/sobjects/Account",
+        "/services/data/v67.0/sobjects/Quality_Issue__c",
         Some(twin),
         &[],
     )
     .await;
     assert_eq!(body[0]["errorCode"], "DUPLICATE_VALUE");
     assert!(body[0]["message"].as_str().unwrap().starts_with(
-        "duplicate value found: External_Id__c duplicates value on record with id: 001"
+        "duplicate value found: External_Ref__c duplicates value on record with id: a0Q"
     ));
 }
 

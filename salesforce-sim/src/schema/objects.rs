@@ -55,8 +55,12 @@ impl FieldDef {
     }
     fn external_id(mut self) -> Self {
         self.external_id = true;
-        self.unique = true;
         self.id_lookup = true;
+        self
+    }
+    /// One value per record: a second record with it is refused (`DUPLICATE_VALUE`).
+    fn unique(mut self) -> Self {
+        self.unique = true;
         self
     }
     fn id_lookup(mut self) -> Self {
@@ -399,7 +403,8 @@ pub fn all() -> Vec<ObjectDef> {
                 f("Is_Escalated__c", "Escalated", Boolean),
                 f("External_Ref__c", "External Reference", String)
                     .len(40)
-                    .external_id(),
+                    .external_id()
+                    .unique(),
             ],
             no_delete,
         ),

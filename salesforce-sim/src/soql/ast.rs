@@ -1,6 +1,6 @@
-//! The parsed form of a SOQL query, and the date helpers its literals need.
+//! The parsed form of a SOQL query.
 
-use time::{Date, OffsetDateTime};
+use super::dates::DateFn;
 
 #[derive(Clone, Debug)]
 pub struct Path {
@@ -18,22 +18,69 @@ pub enum Agg {
     Avg,
 }
 
+/// A function of one field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    Date(DateFn),
+    /// `toLabel(f)`: the picklist label (the simulated picklists label values as themselves).
+    ToLabel,
+    /// `convertCurrency(f)`: into the user's currency; the simulated orgs have one, USD.
+    ConvertCurrency,
+}
+
+/// A value of one record: a field, or a function of one.
 #[derive(Clone, Debug)]
-pub enum Item {
-    Field(Path),
-    SubQuery(Box<Query>),
-    /// `COUNT()`: only `totalSize` is returned.
-    CountAll,
+pub struct Scalar {
+    pub path: Path,
+    pub func: Option<Func>,
+}
+
+impl Scalar {
+    /// The same field and function (what GROUP BY and the select list must agree on).
+    pub fn same(&self, other: &Scalar) -> bool {
+        self.func == other.func && self.path.parts == other.path.parts
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Scalar(Scalar),
     Aggregate {
         func: Agg,
-        path: Option<Path>,
-        alias: Option<String>,
+        arg: Scalar,
     },
+    /// `GROUPING(f)`: 1 on a ROLLUP / CUBE row that totals over `f`.
+    Grouping(Path),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldsKind {
+    All,
+    Standard,
+    Custom,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Expr {
+        expr: Expr,
+        alias: Option<String>,
+        /// Wrapped in `FORMAT()`: the value as the user's locale shows it.
+        format: bool,
+    },
+    /// `COUNT()`: only `totalSize` is returned.
+    CountAll,
+    SubQuery(Box<Query>),
     /// `TYPEOF rel WHEN Type THEN fields … [ELSE fields] END`
     TypeOf {
         rel: Path,
         whens: Vec<(String, Vec<Path>)>,
         otherwise: Vec<Path>,
+    },
+    /// `FIELDS(ALL|STANDARD|CUSTOM)`, expanded into fields when names are resolved.
+    Fields {
+        kind: FieldsKind,
+        pos: usize,
     },
 }
 
@@ -57,12 +104,12 @@ pub enum Cond {
     Or(Vec<Cond>),
     Not(Box<Cond>),
     Cmp {
-        path: Path,
+        left: Expr,
         op: &'static str,
         value: Literal,
     },
     In {
-        path: Path,
+        left: Expr,
         values: Vec<Literal>,
         negated: bool,
     },
@@ -73,14 +120,37 @@ pub enum Cond {
         negated: bool,
     },
     Like {
-        path: Path,
+        left: Expr,
         pattern: String,
     },
+    /// `INCLUDES ('a;b', 'c')` on a multi-select picklist: any of the sets, each set meaning
+    /// all of its values; `EXCLUDES` is the negation.
+    Includes {
+        left: Expr,
+        sets: Vec<Vec<String>>,
+        negated: bool,
+    },
+    /// `DISTANCE(field, GEOLOCATION(…), 'mi') < n`: needs a geolocation field, which no
+    /// simulated object has, so resolving it always fails.
+    Distance(Path),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupKind {
+    Plain,
+    Rollup,
+    Cube,
+}
+
+#[derive(Clone, Debug)]
+pub struct GroupBy {
+    pub kind: GroupKind,
+    pub exprs: Vec<Scalar>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Order {
-    pub path: Path,
+    pub expr: Expr,
     pub descending: bool,
     pub nulls_last: bool,
 }
@@ -90,32 +160,33 @@ pub struct Query {
     pub items: Vec<Item>,
     pub from: String,
     pub from_pos: usize,
+    /// `FROM Contact c, c.Account a`: the object's alias, then relationship paths and theirs.
+    pub alias: Option<String>,
+    pub joins: Vec<(Path, String)>,
+    /// `USING SCOPE name` and where the name is.
+    pub scope: Option<(String, usize)>,
     pub filter: Option<Cond>,
-    pub group_by: Vec<Path>,
+    /// Where `WITH DATA CATEGORY` starts: it filters knowledge articles only.
+    pub data_category: Option<usize>,
+    pub group_by: Option<GroupBy>,
+    pub having: Option<Cond>,
     pub order_by: Vec<Order>,
     pub limit: Option<usize>,
     pub offset: Option<usize>,
 }
 
-pub fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
-
-pub fn ymd(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// `2024-01-31T10:00:00Z` / `+01:00` → `2024-01-31T10:00:00.000+0000` in UTC.
-pub fn normalise_datetime(text: &str) -> Option<String> {
-    use time::format_description::well_known::Rfc3339;
-    let with_colon =
-        if text.len() > 5 && !text.ends_with('Z') && !text[text.len() - 5..].contains(':') {
-            format!("{}:{}", &text[..text.len() - 2], &text[text.len() - 2..])
-        } else {
-            text.to_string()
-        };
-    let at = OffsetDateTime::parse(&with_colon, &Rfc3339).ok()?;
-    Some(crate::clock::sf_datetime(
-        (at.unix_timestamp_nanos() / 1_000_000) as i64,
-    ))
+impl Query {
+    /// GROUP BY or an aggregate function: rows are `AggregateResult`s.
+    pub fn aggregates(&self) -> bool {
+        self.group_by.is_some()
+            || self.items.iter().any(|i| {
+                matches!(
+                    i,
+                    Item::Expr {
+                        expr: Expr::Aggregate { .. } | Expr::Grouping(_),
+                        ..
+                    }
+                )
+            })
+    }
 }

@@ -4,14 +4,15 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::ast::{Agg, Item, Query};
+use super::SoqlError;
+use super::aggregate;
+use super::ast::{Expr, Func, Item, Order, Query, Scalar};
 use super::filter::{compare_values, matches};
 use super::out::Out;
 use super::resolve::canonicalize;
 use super::rows::render;
-use super::{ErrorKind, SoqlError};
 use crate::schema::{ObjectDef, Schema};
 use crate::sharing::Viewer;
 use crate::store::{Record, Store};
@@ -63,7 +64,6 @@ pub fn run(query: &Query, scope: &Scope) -> Result<Rows, SoqlError> {
         .ok_or_else(|| SoqlError::invalid_type(query.from_pos, &query.from))?;
     let mut query = query.clone();
     canonicalize(&mut query, object, scope)?;
-    let matching = select(&query, object, scope, None);
     if query.items.iter().any(|i| matches!(i, Item::CountAll)) {
         if query.items.len() > 1 {
             return Err(SoqlError::malformed(
@@ -71,24 +71,22 @@ pub fn run(query: &Query, scope: &Scope) -> Result<Rows, SoqlError> {
                 "COUNT() must be the only element in the SELECT list.".into(),
             ));
         }
+        // LIMIT caps the count.
+        let total = select(&query, object, scope, None, true).len();
         return Ok(Rows {
-            total: matching.len(),
+            total,
             rows: Vec::new(),
         });
     }
-    if !query.group_by.is_empty()
-        || query
-            .items
-            .iter()
-            .any(|i| matches!(i, Item::Aggregate { .. }))
-    {
-        let rows = aggregate(&query, object, scope, &matching)?;
+    if query.aggregates() {
+        let records = select(&query, object, scope, None, false);
+        let rows = aggregate::rows(&query, object, scope, &records);
         return Ok(Rows {
             total: rows.len(),
             rows,
         });
     }
-    let rows: Vec<Out> = matching
+    let rows: Vec<Out> = select(&query, object, scope, None, true)
         .iter()
         .map(|r| render(&query.items, object, r, scope))
         .collect();
@@ -98,13 +96,27 @@ pub fn run(query: &Query, scope: &Scope) -> Result<Rows, SoqlError> {
     })
 }
 
-/// Filters, orders, offsets and limits the records of `object` (children of `parent` when given).
+/// Whether `USING SCOPE` keeps the record: `mine` is the caller's own; the simulator has no
+/// account or opportunity teams, so `team` keeps none.
+fn in_scope(scope_name: Option<&str>, record: &Record, viewer: &Viewer) -> bool {
+    match scope_name {
+        Some("mine") => record.get("OwnerId").as_str() == Some(viewer.user_id),
+        Some("team") => false,
+        _ => true,
+    }
+}
+
+/// The records of `object` the query keeps (children of `parent` when given), visible to the
+/// caller; `paged` also applies ORDER BY, OFFSET and LIMIT (an aggregate query applies them to
+/// its groups instead).
 pub(super) fn select<'s>(
     query: &Query,
     object: &ObjectDef,
     scope: &Scope<'s>,
     parent: Option<(&str, &str)>,
+    paged: bool,
 ) -> Vec<&'s Record> {
+    let scope_name = query.scope.as_ref().map(|(name, _)| name.as_str());
     let mut records: Vec<&Record> = scope
         .store
         .records(object.name)
@@ -115,42 +127,20 @@ pub(super) fn select<'s>(
             Some((field, id)) => r.get(field).as_str() == Some(id),
             None => scope.only.is_none_or(|only| only.contains(&r.id)),
         })
+        .filter(|r| in_scope(scope_name, r, scope.viewer))
         .filter(|r| {
             query
                 .filter
                 .as_ref()
-                .is_none_or(|c| matches(c, object, r, scope))
+                .is_none_or(|c| matches(c, &|e| expr_value(e, object, r, scope)))
         })
         .collect();
-    for order in query.order_by.iter().rev() {
-        records.sort_by(|a, b| {
-            let (va, vb) = (
-                value_at(object, a, &order.path.parts, scope),
-                value_at(object, b, &order.path.parts, scope),
-            );
-            match (va.is_null(), vb.is_null()) {
-                (true, true) => Ordering::Equal,
-                (true, false) => {
-                    if order.nulls_last {
-                        Ordering::Greater
-                    } else {
-                        Ordering::Less
-                    }
-                }
-                (false, true) => {
-                    if order.nulls_last {
-                        Ordering::Less
-                    } else {
-                        Ordering::Greater
-                    }
-                }
-                (false, false) => {
-                    let o = compare_values(&va, &vb);
-                    if order.descending { o.reverse() } else { o }
-                }
-            }
-        });
+    if !paged {
+        return records;
     }
+    sort(&mut records, &query.order_by, |r, e| {
+        expr_value(e, object, r, scope)
+    });
     let offset = query.offset.unwrap_or(0);
     records
         .into_iter()
@@ -159,7 +149,50 @@ pub(super) fn select<'s>(
         .collect()
 }
 
-/// The value at a canonical path, following lookups through the store.
+/// Sorts by each ORDER BY item in turn: nulls first ascending and last descending unless asked.
+pub(super) fn sort<T>(items: &mut [T], order_by: &[Order], value: impl Fn(&T, &Expr) -> Value) {
+    for order in order_by.iter().rev() {
+        items.sort_by(|a, b| {
+            let (va, vb) = (value(a, &order.expr), value(b, &order.expr));
+            match (va.is_null(), vb.is_null()) {
+                (true, true) => Ordering::Equal,
+                (true, false) if order.nulls_last => Ordering::Greater,
+                (true, false) => Ordering::Less,
+                (false, true) if order.nulls_last => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                (false, false) => {
+                    let o = compare_values(&va, &vb);
+                    if order.descending { o.reverse() } else { o }
+                }
+            }
+        });
+    }
+}
+
+/// The value of a per-record expression (aggregates are per group, see `aggregate.rs`).
+fn expr_value(expr: &Expr, object: &ObjectDef, record: &Record, scope: &Scope) -> Value {
+    match expr {
+        Expr::Scalar(scalar) => scalar_value(object, record, scalar, scope),
+        Expr::Aggregate { .. } | Expr::Grouping(_) => Value::Null,
+    }
+}
+
+/// A field's value through its function.
+pub(super) fn scalar_value(
+    object: &ObjectDef,
+    record: &Record,
+    scalar: &Scalar,
+    scope: &Scope,
+) -> Value {
+    let value = value_at(object, record, &scalar.path.parts, scope);
+    match scalar.func {
+        Some(Func::Date(f)) => f.apply(&value),
+        // Picklists label their values as themselves; the orgs have one currency.
+        Some(Func::ToLabel | Func::ConvertCurrency) | None => value,
+    }
+}
+
+/// The value at a canonical path, following lookups the caller can see through the store.
 pub(super) fn value_at(
     object: &ObjectDef,
     record: &Record,
@@ -183,116 +216,4 @@ pub(super) fn value_at(
         }
         [] => Value::Null,
     }
-}
-
-/// GROUP BY / aggregate functions → `AggregateResult` rows.
-fn aggregate(
-    query: &Query,
-    object: &ObjectDef,
-    scope: &Scope,
-    records: &[&Record],
-) -> Result<Vec<Out>, SoqlError> {
-    for item in &query.items {
-        if let Item::Field(path) = item {
-            if !query.group_by.iter().any(|g| g.parts == path.parts) {
-                let message = format!(
-                    "Field must be grouped or aggregated: {}",
-                    path.parts.join(".")
-                );
-                return Err(SoqlError {
-                    kind: ErrorKind::MalformedQuery,
-                    pos: path.pos,
-                    message,
-                });
-            }
-        } else if !matches!(item, Item::Aggregate { .. }) {
-            return Err(SoqlError::malformed(
-                query.from_pos,
-                "Aggregate queries do not support sub-queries or TYPEOF".into(),
-            ));
-        }
-    }
-    let mut groups: Vec<(Vec<Value>, Vec<&Record>)> = Vec::new();
-    for record in records {
-        let key: Vec<Value> = query
-            .group_by
-            .iter()
-            .map(|g| value_at(object, record, &g.parts, scope))
-            .collect();
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push(record),
-            None => groups.push((key, vec![record])),
-        }
-    }
-    if query.group_by.is_empty() && groups.is_empty() {
-        groups.push((Vec::new(), Vec::new()));
-    }
-    let mut rows = Vec::new();
-    for (_, members) in groups {
-        let mut row = Out::row();
-        row.set(
-            "attributes",
-            Out::Plain(json!({ "type": "AggregateResult" })),
-        );
-        let mut expr = 0;
-        for item in &query.items {
-            match item {
-                Item::Field(path) => {
-                    let value = members
-                        .first()
-                        .map(|r| value_at(object, r, &path.parts, scope))
-                        .unwrap_or(Value::Null);
-                    row.set(
-                        path.parts.last().map(String::as_str).unwrap_or_default(),
-                        Out::Plain(value),
-                    );
-                }
-                Item::Aggregate { func, path, alias } => {
-                    let values: Vec<Value> = members
-                        .iter()
-                        .map(|r| {
-                            path.as_ref()
-                                .map(|p| value_at(object, r, &p.parts, scope))
-                                .unwrap_or(Value::Null)
-                        })
-                        .filter(|v| !v.is_null())
-                        .collect();
-                    let numbers = values.iter().filter_map(Value::as_f64);
-                    let value = match func {
-                        Agg::Count => json!(values.len()),
-                        Agg::CountDistinct => {
-                            let mut seen: Vec<&Value> = Vec::new();
-                            values.iter().for_each(|v| {
-                                if !seen.contains(&v) {
-                                    seen.push(v)
-                                }
-                            });
-                            json!(seen.len())
-                        }
-                        Agg::Sum => json!(numbers.sum::<f64>()),
-                        Agg::Avg if values.is_empty() => Value::Null,
-                        Agg::Avg => json!(numbers.sum::<f64>() / values.len() as f64),
-                        Agg::Min => values
-                            .iter()
-                            .min_by(|a, b| compare_values(a, b))
-                            .cloned()
-                            .unwrap_or(Value::Null),
-                        Agg::Max => values
-                            .iter()
-                            .max_by(|a, b| compare_values(a, b))
-                            .cloned()
-                            .unwrap_or(Value::Null),
-                    };
-                    let key = alias.clone().unwrap_or_else(|| {
-                        expr += 1;
-                        format!("expr{}", expr - 1)
-                    });
-                    row.set(&key, Out::Plain(value));
-                }
-                _ => {}
-            }
-        }
-        rows.push(row);
-    }
-    Ok(rows)
 }

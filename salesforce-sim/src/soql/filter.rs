@@ -1,41 +1,54 @@
-//! WHERE evaluation: comparisons, LIKE and IN with Salesforce's rules (text is case-insensitive,
-//! ids compare in their 18-character form, a null only equals null).
+//! WHERE and HAVING evaluation: comparisons, LIKE, IN, INCLUDES with Salesforce's rules (text
+//! is case-insensitive, ids compare in their 18-character form, a null only equals null).
 
 use std::cmp::Ordering;
 
 use serde_json::{Value, json};
 
-use super::ast::{Cond, Literal};
-use super::eval::{Scope, value_at};
+use super::ast::{Cond, Expr, Literal};
 use crate::ids;
-use crate::schema::ObjectDef;
-use crate::store::Record;
 
-pub(super) fn matches(cond: &Cond, object: &ObjectDef, record: &Record, scope: &Scope) -> bool {
+/// Whether `cond` holds, given the value of each expression it compares (a record's values in
+/// WHERE, a group's in HAVING).
+pub(super) fn matches(cond: &Cond, value_of: &dyn Fn(&Expr) -> Value) -> bool {
     match cond {
-        Cond::And(terms) => terms.iter().all(|t| matches(t, object, record, scope)),
-        Cond::Or(terms) => terms.iter().any(|t| matches(t, object, record, scope)),
-        Cond::Not(inner) => !matches(inner, object, record, scope),
-        Cond::Cmp { path, op, value } => {
-            compare(&value_at(object, record, &path.parts, scope), op, value)
-        }
+        Cond::And(terms) => terms.iter().all(|t| matches(t, value_of)),
+        Cond::Or(terms) => terms.iter().any(|t| matches(t, value_of)),
+        Cond::Not(inner) => !matches(inner, value_of),
+        Cond::Cmp { left, op, value } => compare(&value_of(left), op, value),
         Cond::In {
-            path,
+            left,
             values,
             negated,
         } => {
-            let v = value_at(object, record, &path.parts, scope);
+            let v = value_of(left);
             values.iter().any(|lit| compare(&v, "=", lit)) != *negated
         }
         Cond::SemiJoin { .. } => unreachable!("semi-joins are resolved by canonicalize"),
-        Cond::Like { path, pattern } => value_at(object, record, &path.parts, scope)
-            .as_str()
-            .is_some_and(|text| {
-                like(
-                    &text.to_lowercase().chars().collect::<Vec<_>>(),
-                    &pattern.to_lowercase().chars().collect::<Vec<_>>(),
-                )
-            }),
+        Cond::Distance(_) => unreachable!("no simulated object has a geolocation field"),
+        Cond::Like { left, pattern } => value_of(left).as_str().is_some_and(|text| {
+            like(
+                &text.to_lowercase().chars().collect::<Vec<_>>(),
+                &pattern.to_lowercase().chars().collect::<Vec<_>>(),
+            )
+        }),
+        Cond::Includes {
+            left,
+            sets,
+            negated,
+        } => {
+            let value = value_of(left);
+            let chosen: Vec<String> = value
+                .as_str()
+                .unwrap_or_default()
+                .split(';')
+                .map(|v| v.trim().to_lowercase())
+                .collect();
+            let any = sets
+                .iter()
+                .any(|set| set.iter().all(|v| chosen.contains(&v.to_lowercase())));
+            any != *negated
+        }
     }
 }
 

@@ -10,6 +10,8 @@ pub enum Tok {
     Num(String),
     /// `2024-01-31` or `2024-01-31T00:00:00Z`: unquoted date and datetime literals.
     DateLit(String),
+    /// `USD5000.50`: an ISO currency code glued to an amount (the amount's text).
+    Currency(String),
     Comma,
     LParen,
     RParen,
@@ -30,6 +32,7 @@ impl Token {
     pub fn text(&self) -> String {
         match &self.tok {
             Tok::Ident(s) | Tok::Num(s) | Tok::DateLit(s) => s.clone(),
+            Tok::Currency(amount) => amount.clone(),
             Tok::Str(s) => format!("'{s}'"),
             Tok::Comma => ",".into(),
             Tok::LParen => "(".into(),
@@ -136,6 +139,21 @@ pub fn lex(text: &str) -> Result<Vec<Token>, SoqlError> {
                                 value.push('\\');
                                 '%'
                             }
+                            Some('u') => {
+                                let hex: String = chars.iter().skip(i + 2).take(4).collect();
+                                let decoded = (hex.len() == 4)
+                                    .then(|| u32::from_str_radix(&hex, 16).ok())
+                                    .flatten()
+                                    .and_then(char::from_u32);
+                                let Some(decoded) = decoded else {
+                                    return Err(SoqlError::malformed(
+                                        i,
+                                        "Invalid string literal: illegal escape sequence".into(),
+                                    ));
+                                };
+                                i += 4;
+                                decoded
+                            }
                             _ => {
                                 return Err(SoqlError::malformed(
                                     i,
@@ -187,10 +205,23 @@ pub fn lex(text: &str) -> Result<Vec<Token>, SoqlError> {
             {
                 i += 1;
             }
-            out.push(Token {
-                tok: Tok::Ident(chars[start..i].iter().collect()),
-                pos: start,
-            });
+            let word: String = chars[start..i].iter().collect();
+            let currency = word.len() > 3
+                && word[..3].chars().all(|c| c.is_ascii_alphabetic())
+                && word[3..].chars().all(|c| c.is_ascii_digit());
+            let tok = if currency {
+                if chars.get(i) == Some(&'.') && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                {
+                    i += 1;
+                    while chars.get(i).is_some_and(char::is_ascii_digit) {
+                        i += 1;
+                    }
+                }
+                Tok::Currency(chars[start + 3..i].iter().collect())
+            } else {
+                Tok::Ident(word)
+            };
+            out.push(Token { tok, pos: start });
         } else if c == '!' && chars.get(i + 1) == Some(&'=') {
             out.push(Token {
                 tok: Tok::Op("!="),

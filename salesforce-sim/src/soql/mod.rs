@@ -1,19 +1,26 @@
-//! A SOQL subset: parser and evaluator, written from the SOQL reference (not shared with the client).
+//! SOQL: parser and evaluator, written from the SOQL reference (not shared with the client).
 //!
-//! Supported: field lists with parent paths (`Account.Owner.Name`), child sub-queries, COUNT(),
-//! COUNT/SUM/MIN/MAX/AVG with GROUP BY, WHERE (= != < > <= >= LIKE IN NOT IN, AND OR NOT,
-//! parentheses, NULL, TRUE/FALSE, dates, TODAY / YESTERDAY / TOMORROW / LAST_N_DAYS:n /
-//! NEXT_N_DAYS:n), ORDER BY (ASC/DESC, NULLS FIRST/LAST), LIMIT, OFFSET. Anything else is a
-//! MALFORMED_QUERY with Salesforce's "ERROR at Row:1:Column:N" message.
+//! Supported: field lists with parent paths (`Account.Owner.Name`), FROM aliases, FIELDS(),
+//! toLabel / convertCurrency / FORMAT, child sub-queries, TYPEOF, COUNT(), COUNT/COUNT_DISTINCT/
+//! SUM/MIN/MAX/AVG with GROUP BY (ROLLUP, CUBE, GROUPING(), date functions) and HAVING, WHERE
+//! (= != < > <= >= LIKE IN NOT IN INCLUDES EXCLUDES, semi-joins, AND OR NOT, literals including
+//! currency amounts and every relative date literal), USING SCOPE, WITH, ORDER BY, LIMIT,
+//! OFFSET. Anything else is a MALFORMED_QUERY with Salesforce's "ERROR at Row:1:Column:N" message.
 
+mod aggregate;
 mod ast;
+mod conditions;
+mod dates;
 mod eval;
+mod expand;
 mod filter;
+mod format;
 mod lexer;
 mod out;
 mod parser;
 mod resolve;
 mod rows;
+mod select_list;
 
 pub use eval::{Scope, run};
 pub use out::Out;

@@ -1,9 +1,9 @@
-//! SOQL grammar (the supported subset) → `Query`.
-
-use time::Duration;
+//! SOQL grammar → `Query`: FROM with aliases, USING SCOPE, WITH, GROUP BY (ROLLUP, CUBE) with
+//! HAVING, ORDER BY, LIMIT, OFFSET. The SELECT list is in `select_list.rs`, conditions and
+//! values in `conditions.rs`.
 
 use super::SoqlError;
-use super::ast::{Agg, Cond, Item, Literal, Order, Path, Query, normalise_datetime, today, ymd};
+use super::ast::{GroupBy, GroupKind, Order, Path, Query};
 use super::lexer::{Tok, Token, lex};
 
 pub fn parse(text: &str) -> Result<Query, SoqlError> {
@@ -14,22 +14,27 @@ pub fn parse(text: &str) -> Result<Query, SoqlError> {
     Ok(query)
 }
 
-struct Parser {
+pub(super) struct Parser {
     tokens: Vec<Token>,
     at: usize,
 }
 
-const CLAUSE_WORDS: [&str; 11] = [
+/// Words that start a clause (or end a list), so they are never read as a name or an alias.
+pub(super) const CLAUSE_WORDS: [&str; 14] = [
     "FROM", "WHERE", "GROUP", "ORDER", "LIMIT", "OFFSET", "FOR", "WITH", "HAVING", "USING",
-    "UPDATE",
+    "UPDATE", "ASC", "DESC", "NULLS",
 ];
 
 impl Parser {
-    fn peek(&self) -> &Token {
+    pub(super) fn peek(&self) -> &Token {
         &self.tokens[self.at]
     }
 
-    fn next(&mut self) -> Token {
+    pub(super) fn peek_at(&self, k: usize) -> &Tok {
+        &self.tokens[(self.at + k).min(self.tokens.len() - 1)].tok
+    }
+
+    pub(super) fn next(&mut self) -> Token {
         let t = self.tokens[self.at].clone();
         if self.at < self.tokens.len() - 1 {
             self.at += 1;
@@ -37,12 +42,12 @@ impl Parser {
         t
     }
 
-    fn unexpected(&self) -> SoqlError {
+    pub(super) fn unexpected(&self) -> SoqlError {
         let t = self.peek();
         SoqlError::malformed(t.pos, format!("unexpected token: {}", t.text()))
     }
 
-    fn keyword(&mut self, word: &str) -> bool {
+    pub(super) fn keyword(&mut self, word: &str) -> bool {
         if self.peek().is_keyword(word) {
             self.next();
             true
@@ -51,7 +56,7 @@ impl Parser {
         }
     }
 
-    fn expect_keyword(&mut self, word: &str) -> Result<(), SoqlError> {
+    pub(super) fn expect_keyword(&mut self, word: &str) -> Result<(), SoqlError> {
         if self.keyword(word) {
             Ok(())
         } else {
@@ -59,7 +64,7 @@ impl Parser {
         }
     }
 
-    fn expect(&mut self, tok: Tok) -> Result<(), SoqlError> {
+    pub(super) fn expect(&mut self, tok: Tok) -> Result<(), SoqlError> {
         if self.peek().tok == tok {
             self.next();
             Ok(())
@@ -76,7 +81,7 @@ impl Parser {
         }
     }
 
-    fn ident(&mut self) -> Result<(String, usize), SoqlError> {
+    pub(super) fn ident(&mut self) -> Result<(String, usize), SoqlError> {
         match &self.peek().tok {
             Tok::Ident(name) => {
                 let name = name.clone();
@@ -87,7 +92,7 @@ impl Parser {
         }
     }
 
-    fn path(&mut self) -> Result<Path, SoqlError> {
+    pub(super) fn path(&mut self) -> Result<Path, SoqlError> {
         let (first, pos) = self.ident()?;
         let mut parts = vec![first];
         while self.peek().tok == Tok::Dot {
@@ -97,7 +102,7 @@ impl Parser {
         Ok(Path { parts, pos })
     }
 
-    fn number(&mut self) -> Result<usize, SoqlError> {
+    pub(super) fn number(&mut self) -> Result<usize, SoqlError> {
         match &self.peek().tok {
             Tok::Num(n) => {
                 let value = n.parse().map_err(|_| self.unexpected())?;
@@ -108,7 +113,23 @@ impl Parser {
         }
     }
 
-    fn query(&mut self) -> Result<Query, SoqlError> {
+    /// An identifier that is not a clause word, read as an alias.
+    pub(super) fn alias(&mut self) -> Option<String> {
+        match &self.peek().tok {
+            Tok::Ident(a) if !CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(a)) => {
+                let a = a.clone();
+                self.next();
+                Some(a)
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn is_call(&self) -> bool {
+        matches!(self.peek().tok, Tok::Ident(_)) && *self.peek_at(1) == Tok::LParen
+    }
+
+    pub(super) fn query(&mut self) -> Result<Query, SoqlError> {
         self.expect_keyword("SELECT")?;
         let mut items = vec![self.item()?];
         while self.peek().tok == Tok::Comma {
@@ -117,44 +138,45 @@ impl Parser {
         }
         self.expect_keyword("FROM")?;
         let (from, from_pos) = self.ident()?;
+        let alias = self.alias();
+        let mut joins = Vec::new();
+        while self.peek().tok == Tok::Comma {
+            self.next();
+            let path = self.path()?;
+            let name = self.alias().ok_or_else(|| self.unexpected())?;
+            joins.push((path, name));
+        }
+        let scope = if self.keyword("USING") {
+            self.expect_keyword("SCOPE")?;
+            let (name, pos) = self.ident()?;
+            Some((name, pos))
+        } else {
+            None
+        };
         let filter = if self.keyword("WHERE") {
             Some(self.or()?)
         } else {
             None
         };
-        let mut group_by = Vec::new();
+        let data_category = if self.peek().is_keyword("WITH") {
+            self.with_clause()?
+        } else {
+            None
+        };
+        let mut group_by = None;
+        let mut having = None;
         if self.keyword("GROUP") {
             self.expect_keyword("BY")?;
-            group_by.push(self.path()?);
-            while self.peek().tok == Tok::Comma {
-                self.next();
-                group_by.push(self.path()?);
+            group_by = Some(self.group_by()?);
+            if self.keyword("HAVING") {
+                having = Some(self.or()?);
             }
         }
         let mut order_by = Vec::new();
         if self.keyword("ORDER") {
             self.expect_keyword("BY")?;
             loop {
-                let path = self.path()?;
-                let descending = self.keyword("DESC") || {
-                    self.keyword("ASC");
-                    false
-                };
-                let nulls_last = if self.keyword("NULLS") {
-                    if self.keyword("LAST") {
-                        true
-                    } else {
-                        self.expect_keyword("FIRST")?;
-                        false
-                    }
-                } else {
-                    descending
-                };
-                order_by.push(Order {
-                    path,
-                    descending,
-                    nulls_last,
-                });
+                order_by.push(self.order()?);
                 if self.peek().tok != Tok::Comma {
                     break;
                 }
@@ -175,224 +197,99 @@ impl Parser {
             items,
             from,
             from_pos,
+            alias,
+            joins,
+            scope,
             filter,
+            data_category,
             group_by,
+            having,
             order_by,
             limit,
             offset,
         })
     }
 
-    fn item(&mut self) -> Result<Item, SoqlError> {
-        if self.peek().tok == Tok::LParen {
-            self.next();
-            let sub = self.query()?;
-            self.expect(Tok::RParen)?;
-            return Ok(Item::SubQuery(Box::new(sub)));
+    /// `WITH SECURITY_ENFORCED | USER_MODE | SYSTEM_MODE | DATA CATEGORY …`. The modes are Apex's:
+    /// a REST query always runs with the user's permissions and sharing, so they change nothing
+    /// here. Answers where a data category filter starts.
+    fn with_clause(&mut self) -> Result<Option<usize>, SoqlError> {
+        let start = self.next().pos;
+        for mode in ["SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"] {
+            if self.keyword(mode) {
+                return Ok(None);
+            }
         }
-        if self.peek().is_keyword("TYPEOF") {
-            self.next();
-            return self.type_of();
-        }
-        if let Tok::Ident(word) = &self.peek().tok {
-            if CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        self.expect_keyword("DATA")?;
+        self.expect_keyword("CATEGORY")?;
+        loop {
+            self.ident()?;
+            let selector = ["AT", "ABOVE", "BELOW", "ABOVE_OR_BELOW"]
+                .iter()
+                .any(|s| self.keyword(s));
+            if !selector {
                 return Err(self.unexpected());
             }
-            let func = match word.to_ascii_uppercase().as_str() {
-                "COUNT" => Some(Agg::Count),
-                "COUNT_DISTINCT" => Some(Agg::CountDistinct),
-                "SUM" => Some(Agg::Sum),
-                "MIN" => Some(Agg::Min),
-                "MAX" => Some(Agg::Max),
-                "AVG" => Some(Agg::Avg),
-                _ => None,
-            };
-            if let Some(func) = func.filter(|_| {
-                self.tokens
-                    .get(self.at + 1)
-                    .is_some_and(|t| t.tok == Tok::LParen)
-            }) {
+            if self.peek().tok == Tok::LParen {
                 self.next();
-                self.next();
-                if func == Agg::Count && self.peek().tok == Tok::RParen {
+                self.ident()?;
+                while self.peek().tok == Tok::Comma {
                     self.next();
-                    return Ok(Item::CountAll);
+                    self.ident()?;
                 }
-                let path = self.path()?;
                 self.expect(Tok::RParen)?;
-                let alias = match &self.peek().tok {
-                    Tok::Ident(a) if !CLAUSE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(a)) => {
-                        let a = a.clone();
-                        self.next();
-                        Some(a)
-                    }
-                    _ => None,
-                };
-                return Ok(Item::Aggregate {
-                    func,
-                    path: Some(path),
-                    alias,
-                });
+            } else {
+                self.ident()?;
+            }
+            if !self.keyword("AND") {
+                return Ok(Some(start));
             }
         }
-        Ok(Item::Field(self.path()?))
     }
 
-    fn type_of(&mut self) -> Result<Item, SoqlError> {
-        let rel = self.path()?;
-        let mut whens = Vec::new();
-        let mut otherwise = Vec::new();
-        while self.keyword("WHEN") {
-            let (object, _) = self.ident()?;
-            self.expect_keyword("THEN")?;
-            whens.push((object, self.path_list()?));
+    fn group_by(&mut self) -> Result<GroupBy, SoqlError> {
+        let kind = if self.is_call() && self.peek().is_keyword("ROLLUP") {
+            GroupKind::Rollup
+        } else if self.is_call() && self.peek().is_keyword("CUBE") {
+            GroupKind::Cube
+        } else {
+            GroupKind::Plain
+        };
+        if kind != GroupKind::Plain {
+            self.next();
+            self.next();
         }
-        if self.keyword("ELSE") {
-            otherwise = self.path_list()?;
-        }
-        self.expect_keyword("END")?;
-        if whens.is_empty() {
-            return Err(self.unexpected());
-        }
-        Ok(Item::TypeOf {
-            rel,
-            whens,
-            otherwise,
-        })
-    }
-
-    fn path_list(&mut self) -> Result<Vec<Path>, SoqlError> {
-        let mut paths = vec![self.path()?];
+        let mut exprs = vec![self.scalar()?];
         while self.peek().tok == Tok::Comma {
             self.next();
-            paths.push(self.path()?);
+            exprs.push(self.scalar()?);
         }
-        Ok(paths)
-    }
-
-    fn or(&mut self) -> Result<Cond, SoqlError> {
-        let mut terms = vec![self.and()?];
-        while self.keyword("OR") {
-            terms.push(self.and()?);
-        }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
-        } else {
-            Cond::Or(terms)
-        })
-    }
-
-    fn and(&mut self) -> Result<Cond, SoqlError> {
-        let mut terms = vec![self.not()?];
-        while self.keyword("AND") {
-            terms.push(self.not()?);
-        }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
-        } else {
-            Cond::And(terms)
-        })
-    }
-
-    fn not(&mut self) -> Result<Cond, SoqlError> {
-        if self.keyword("NOT") {
-            return Ok(Cond::Not(Box::new(self.not()?)));
-        }
-        if self.peek().tok == Tok::LParen {
-            self.next();
-            let inner = self.or()?;
+        if kind != GroupKind::Plain {
             self.expect(Tok::RParen)?;
-            return Ok(inner);
         }
-        self.comparison()
+        Ok(GroupBy { kind, exprs })
     }
 
-    fn comparison(&mut self) -> Result<Cond, SoqlError> {
-        let path = self.path()?;
-        let like_pos = self.peek().pos;
-        if self.keyword("LIKE") {
-            return match self.literal()? {
-                Literal::Str(pattern) => Ok(Cond::Like { path, pattern }),
-                _ => Err(SoqlError::malformed(
-                    like_pos,
-                    "LIKE needs a string literal".into(),
-                )),
-            };
-        }
-        let negated = self.keyword("NOT");
-        if self.keyword("IN") {
-            self.expect(Tok::LParen)?;
-            if self.peek().is_keyword("SELECT") {
-                let query = Box::new(self.query()?);
-                self.expect(Tok::RParen)?;
-                return Ok(Cond::SemiJoin {
-                    path,
-                    query,
-                    negated,
-                });
-            }
-            let mut values = vec![self.literal()?];
-            while self.peek().tok == Tok::Comma {
-                self.next();
-                values.push(self.literal()?);
-            }
-            self.expect(Tok::RParen)?;
-            return Ok(Cond::In {
-                path,
-                values,
-                negated,
-            });
-        }
-        if negated {
-            return Err(self.unexpected());
-        }
-        let op = match self.peek().tok {
-            Tok::Op(op) => op,
-            _ => return Err(self.unexpected()),
+    fn order(&mut self) -> Result<Order, SoqlError> {
+        let expr = self.expr()?;
+        let descending = self.keyword("DESC") || {
+            self.keyword("ASC");
+            false
         };
-        self.next();
-        let value = self.literal()?;
-        Ok(Cond::Cmp { path, op, value })
-    }
-
-    fn literal(&mut self) -> Result<Literal, SoqlError> {
-        let token = self.peek().clone();
-        let value = match &token.tok {
-            Tok::Str(s) => Literal::Str(s.clone()),
-            Tok::Num(n) => Literal::Num(n.parse().map_err(|_| self.unexpected())?),
-            Tok::DateLit(d) if d.len() == 10 => Literal::Date(d.clone()),
-            Tok::DateLit(d) => {
-                Literal::DateTime(normalise_datetime(d).ok_or_else(|| self.unexpected())?)
+        let nulls_last = if self.keyword("NULLS") {
+            if self.keyword("LAST") {
+                true
+            } else {
+                self.expect_keyword("FIRST")?;
+                false
             }
-            Tok::Ident(word) => match word.to_ascii_uppercase().as_str() {
-                "NULL" => Literal::Null,
-                "TRUE" => Literal::Bool(true),
-                "FALSE" => Literal::Bool(false),
-                "TODAY" => Literal::DateRange(ymd(today()), ymd(today())),
-                "YESTERDAY" => {
-                    let d = ymd(today() - Duration::days(1));
-                    Literal::DateRange(d.clone(), d)
-                }
-                "TOMORROW" => {
-                    let d = ymd(today() + Duration::days(1));
-                    Literal::DateRange(d.clone(), d)
-                }
-                upper @ ("LAST_N_DAYS" | "NEXT_N_DAYS") => {
-                    let upper = upper.to_string();
-                    self.next();
-                    self.expect(Tok::Colon)?;
-                    let n = self.number()? as i64;
-                    return Ok(if upper == "LAST_N_DAYS" {
-                        Literal::DateRange(ymd(today() - Duration::days(n)), ymd(today()))
-                    } else {
-                        Literal::DateRange(ymd(today()), ymd(today() + Duration::days(n)))
-                    });
-                }
-                _ => return Err(self.unexpected()),
-            },
-            _ => return Err(self.unexpected()),
+        } else {
+            descending
         };
-        self.next();
-        Ok(value)
+        Ok(Order {
+            expr,
+            descending,
+            nulls_last,
+        })
     }
 }

@@ -3,9 +3,11 @@
 
 use serde_json::Value;
 
-use super::ast::Item;
-use super::eval::{ChildPage, Scope, select};
+use super::ast::{Expr, Item};
+use super::eval::{ChildPage, Scope, scalar_value, select};
+use super::format::format;
 use super::out::Out;
+use super::resolve::field_kind;
 use crate::clock::random_token;
 use crate::schema::ObjectDef;
 use crate::store::Record;
@@ -15,14 +17,44 @@ pub fn render(items: &[Item], object: &ObjectDef, record: &Record, scope: &Scope
     let mut row = Out::record(object.name, &record.id, scope.version);
     for item in items {
         match item {
-            Item::Field(path) => put_path(&mut row, object, record, &path.parts, scope),
+            Item::Expr {
+                expr: Expr::Scalar(scalar),
+                alias,
+                format: formatted,
+            } => {
+                // toLabel and convertCurrency leave the value as it is (see `scalar_value`).
+                let leaf = |object: &ObjectDef, field: &str, value: Value| {
+                    if *formatted {
+                        format(object.field(field).map(|f| f.kind), &value)
+                    } else {
+                        value
+                    }
+                };
+                match alias {
+                    Some(alias) => {
+                        let mut value = scalar_value(object, record, scalar, scope);
+                        if *formatted {
+                            let kind = field_kind(object, &scalar.path.parts, scope.schema);
+                            value = format(kind, &value);
+                        }
+                        row.set(alias, Out::Plain(value));
+                    }
+                    None => put_path(&mut row, object, record, &scalar.path.parts, scope, &leaf),
+                }
+            }
             Item::SubQuery(sub) => {
                 let child = scope
                     .schema
                     .child_relationship(object.name, &sub.from)
                     .expect("canonicalized");
                 let child_object = scope.schema.object(child.child).expect("known object");
-                let children = select(sub, child_object, scope, Some((child.field, &record.id)));
+                let children = select(
+                    sub,
+                    child_object,
+                    scope,
+                    Some((child.field, &record.id)),
+                    true,
+                );
                 let value = if children.is_empty() {
                     Out::Plain(Value::Null)
                 } else {
@@ -69,23 +101,41 @@ pub fn render(items: &[Item], object: &ObjectDef, record: &Record, scope: &Scope
                             .unwrap_or(otherwise);
                         let mut nested = Out::record(target.object, &target.id, scope.version);
                         for p in paths {
-                            put_path(&mut nested, target_object, target, &p.parts, scope);
+                            put_path(&mut nested, target_object, target, &p.parts, scope, &same);
                         }
                         nested
                     }
                 };
                 row.set(&rel.parts[0], value);
             }
-            Item::CountAll | Item::Aggregate { .. } => {}
+            // Aggregates make an aggregate query, and FIELDS() is expanded before this.
+            Item::Expr { .. } | Item::CountAll | Item::Fields { .. } => {}
         }
     }
     row
 }
 
+fn same(_: &ObjectDef, _: &str, value: Value) -> Value {
+    value
+}
+
+/// Turns a leaf value as the item asks (FORMAT()), knowing which object's field it is.
+type Leaf<'a> = dyn Fn(&ObjectDef, &str, Value) -> Value + 'a;
+
 /// Adds a (possibly dotted) path to a row, nesting parent records under their relationship name.
-fn put_path(row: &mut Out, object: &ObjectDef, record: &Record, parts: &[String], scope: &Scope) {
+fn put_path(
+    row: &mut Out,
+    object: &ObjectDef,
+    record: &Record,
+    parts: &[String],
+    scope: &Scope,
+    leaf: &Leaf,
+) {
     match parts {
-        [field] => row.set(field, Out::Plain(record.get(field).clone())),
+        [field] => row.set(
+            field,
+            Out::Plain(leaf(object, field, record.get(field).clone())),
+        ),
         [rel, rest @ ..] => {
             let target = object
                 .relationship(rel)
@@ -103,7 +153,7 @@ fn put_path(row: &mut Out, object: &ObjectDef, record: &Record, parts: &[String]
             if let Some(nested) = row.get_mut(rel) {
                 // A field absent on this branch of a polymorphic lookup reads as null.
                 if target_object.field(&rest[0]).is_some() || rest.len() > 1 {
-                    put_path(nested, target_object, target, rest, scope);
+                    put_path(nested, target_object, target, rest, scope, leaf);
                 } else {
                     nested.set(&rest[0], Out::Plain(Value::Null));
                 }
