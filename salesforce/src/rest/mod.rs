@@ -314,7 +314,7 @@ impl RestClient {
             .headers
             .get(header::LAST_MODIFIED)
             .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+            .and_then(parse_http_date);
         Ok(Conditional::Modified {
             value: answer.json()?,
             last_modified,
@@ -381,14 +381,23 @@ fn field_list(fields: &[&str]) -> Result<String, Error> {
     }
 }
 
-/// RFC 1123 date for `If-Modified-Since`: `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// RFC 1123, the one HTTP date form Salesforce sends and accepts: `Sun, 06 Nov 1994 08:49:37 GMT`.
+const HTTP_DATE: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+);
+
 fn http_date(t: OffsetDateTime) -> Result<String, Error> {
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
     t.to_offset(time::UtcOffset::UTC)
-        .format(format)
+        .format(HTTP_DATE)
         .map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+/// A `Last-Modified` value; `None` when it is not an RFC 1123 date (then nothing is revalidated
+/// against it).
+fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
+    time::PrimitiveDateTime::parse(value.trim(), HTTP_DATE)
+        .ok()
+        .map(|t| t.assume_utc())
 }
 
 #[cfg(test)]

@@ -31,6 +31,11 @@ fn urls_are_built_from_checked_segments() {
         http_date(OffsetDateTime::from_unix_timestamp(784_111_777).unwrap()).unwrap(),
         "Sun, 06 Nov 1994 08:49:37 GMT"
     );
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").map(|t| t.unix_timestamp()),
+        Some(784_111_777)
+    );
+    assert_eq!(parse_http_date("yesterday"), None);
 }
 
 #[test]

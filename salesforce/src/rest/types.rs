@@ -13,8 +13,8 @@ use crate::{ApiErrorEntry, Error, RecordId};
 pub enum Conditional<T> {
     Modified {
         value: T,
-        /// The `Last-Modified` header, to send back next time.
-        last_modified: Option<String>,
+        /// The `Last-Modified` header, to send back as `If-Modified-Since` next time.
+        last_modified: Option<time::OffsetDateTime>,
     },
     /// 304: the cached copy is still good.
     NotModified,

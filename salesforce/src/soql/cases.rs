@@ -7,6 +7,9 @@ use super::SoqlErrorKind;
 /// Statements the guard must accept.
 pub const ACCEPT: &[&str] = &[
     "SELECT Id FROM Account",
+    // Objects named like clause words.
+    "SELECT Id FROM Order ORDER BY Id",
+    "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Order)",
     "select id from account",
     "SELECT Id, Name, Owner.Name, Account.Owner.Profile.Name FROM Contact",
     "SELECT Id FROM Account WHERE Name = 'Acme'",

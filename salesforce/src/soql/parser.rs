@@ -144,8 +144,18 @@ impl Parser {
         }
     }
 
+    /// A relationship may be named like a clause word (`Order.OrderNumber`, `Group.Name`): before
+    /// a dot, any word is a name.
     pub(super) fn path(&mut self) -> Result<Vec<String>, SoqlError> {
-        let mut parts = vec![self.name("a field or object name")?];
+        let first = match (&self.cur().tok, self.peek_tok(1)) {
+            (Tok::Ident(w), Tok::Dot) => {
+                let w = w.clone();
+                self.bump();
+                w
+            }
+            _ => self.name("a field or object name")?,
+        };
+        let mut parts = vec![first];
         while self.eat(&Tok::Dot) {
             parts.push(self.name("a name after '.'")?);
         }
@@ -349,8 +359,17 @@ impl Parser {
         }
     }
 
+    /// Right after FROM (or a comma in it) comes an object, whose name may be a clause word:
+    /// `Order` and `Group` are standard objects.
     fn source(&mut self) -> Result<FromItem, SoqlError> {
-        let path = self.path()?;
+        let path = match (&self.cur().tok, self.peek_tok(1)) {
+            (Tok::Ident(w), next) if *next != Tok::Dot => {
+                let w = w.clone();
+                self.bump();
+                vec![w]
+            }
+            _ => self.path()?,
+        };
         let alias = self.alias();
         Ok(FromItem { path, alias })
     }
