@@ -34,6 +34,13 @@ pub enum DomainError {
     /// or from another sign-in); nothing was stored and no token was requested.
     #[error("{0}")]
     BadCallback(&'static str),
+    /// No object of that name is visible to the connected Salesforce user.
+    #[error("no object named {name} is visible to your Salesforce user")]
+    UnknownObject {
+        name: String,
+        /// Up to three visible objects with similar names or labels.
+        close_matches: Vec<String>,
+    },
     /// Salesforce refused or failed; the edge turns the class into a sentence with the fix.
     #[error("Salesforce: {0}")]
     Salesforce(#[source] salesforce::Error),

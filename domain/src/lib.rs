@@ -19,5 +19,6 @@ pub mod sessions;
 pub mod step_up;
 pub mod throttle;
 pub mod vault;
+pub mod workspace;
 
 pub use error::{DomainError, DomainResult};

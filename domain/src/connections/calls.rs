@@ -36,6 +36,8 @@ const SESSION_CACHE_TTL: Duration = Duration::from_secs(2);
 pub(super) struct Session {
     connection_id: i64,
     token_version: i64,
+    sf_org_id: String,
+    sf_user_id: String,
     access: SecretString,
     instance_url: String,
     read_at: Instant,
@@ -46,6 +48,23 @@ pub(super) struct Session {
 pub struct SalesforceCall {
     pub api_used: Option<i64>,
     pub api_max: Option<i64>,
+}
+
+/// Which connection, at which token generation, a call runs on: what caches of that connection's
+/// view of Salesforce (describe) are keyed by.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ConnectionRef {
+    pub id: i64,
+    /// `token_version`: moves on every refresh, reconnect and disconnect, in any process.
+    pub generation: i64,
+    pub sf_org_id: String,
+    pub sf_user_id: String,
+}
+
+/// What an operation gets to call Salesforce with.
+pub struct Upstream {
+    pub rest: RestClient,
+    pub connection: ConnectionRef,
 }
 
 fn cause_of(cause: GrantCause) -> Cause {
@@ -102,6 +121,8 @@ impl ConnectionService {
         let session = Session {
             connection_id: conn.id,
             token_version: conn.token_version,
+            sf_org_id: conn.sf_org_id.clone(),
+            sf_user_id: conn.sf_user_id.clone(),
             access: store::open(&self.vault, sealed, &access_aad(conn.id))?,
             instance_url: conn.instance_url.clone(),
             read_at: Instant::now(),
@@ -126,10 +147,11 @@ impl ConnectionService {
             .remove(&(user_id, org_id));
     }
 
-    /// Runs `op` against Salesforce as `actor`, refreshing once on an expired session.
+    /// Runs `op` against Salesforce as `actor`, refreshing once on an expired session. Every
+    /// answer's `Sforce-Limit-Info` updates the Salesforce organization's API usage.
     pub async fn call<T, F, Fut>(&self, actor: &Actor, op: F) -> DomainResult<T>
     where
-        F: Fn(RestClient) -> Fut,
+        F: Fn(Upstream) -> Fut,
         Fut: Future<Output = Result<T, SfError>>,
     {
         if !(actor.org.integrations_enabled && actor.org.salesforce_enabled) {
@@ -138,13 +160,7 @@ impl ConnectionService {
             ));
         }
         let session = self.session_for(actor).await?;
-        let rest = RestClient::new(
-            self.http.clone(),
-            &session.instance_url,
-            session.access.clone(),
-            api_version(),
-        )?;
-        let result = match op(rest).await {
+        let result = match self.attempt(&session, &op).await? {
             Err(SfError::SessionExpired(_)) => {
                 let refreshed = self
                     .refresh(session.connection_id, session.token_version)
@@ -156,19 +172,15 @@ impl ConnectionService {
                         return Err(e);
                     }
                 };
-                self.remember(
-                    (actor.user.id, actor.org.id),
-                    Session {
-                        connection_id: session.connection_id,
-                        token_version: version,
-                        access: access.clone(),
-                        instance_url: instance_url.clone(),
-                        read_at: Instant::now(),
-                    },
-                );
-                let rest =
-                    RestClient::new(self.http.clone(), &instance_url, access, api_version())?;
-                op(rest).await
+                let renewed = Session {
+                    token_version: version,
+                    access,
+                    instance_url,
+                    read_at: Instant::now(),
+                    ..session.clone()
+                };
+                self.remember((actor.user.id, actor.org.id), renewed.clone());
+                self.attempt(&renewed, &op).await?
             }
             other => other,
         };
@@ -177,10 +189,45 @@ impl ConnectionService {
         Ok(value)
     }
 
+    /// One try of `op` on `session`'s token, noting the API usage Salesforce reported.
+    async fn attempt<T, F, Fut>(
+        &self,
+        session: &Session,
+        op: &F,
+    ) -> DomainResult<Result<T, SfError>>
+    where
+        F: Fn(Upstream) -> Fut,
+        Fut: Future<Output = Result<T, SfError>>,
+    {
+        let rest = RestClient::new(
+            self.http.clone(),
+            &session.instance_url,
+            session.access.clone(),
+            api_version(),
+        )?;
+        let upstream = Upstream {
+            rest: rest.clone(),
+            connection: ConnectionRef {
+                id: session.connection_id,
+                generation: session.token_version,
+                sf_org_id: session.sf_org_id.clone(),
+                sf_user_id: session.sf_user_id.clone(),
+            },
+        };
+        let result = op(upstream).await;
+        if let Some(info) = rest.last_limit_info() {
+            self.usage.record(&session.sf_org_id, &info);
+        }
+        if matches!(result, Err(SfError::LimitExceeded(_))) {
+            self.usage.exhausted(&session.sf_org_id);
+        }
+        Ok(result)
+    }
+
     /// A light authenticated call (the org's limits), to show the person their connection works.
     pub async fn check(&self, actor: &Actor) -> DomainResult<SalesforceCall> {
         let limits = self
-            .call(actor, |rest| async move { rest.limits().await })
+            .call(actor, |up| async move { up.rest.limits().await })
             .await?;
         let daily = limits.get("DailyApiRequests");
         Ok(SalesforceCall {

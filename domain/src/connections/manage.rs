@@ -232,6 +232,8 @@ impl ConnectionService {
         row.token_version = Set(conn.token_version + 1);
         row.updated_at = Set(OffsetDateTime::now_utc());
         row.update(&self.db).await?;
+        // This process sees the disconnect at once (others within the token cache's moment).
+        self.forget(conn.user_id, conn.org_id);
         audit::record(
             &self.db,
             AuditEvent::new(AuditAction::ConnectionDisconnected)

@@ -8,6 +8,7 @@ mod connect;
 mod manage;
 mod status;
 mod store;
+mod usage;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,12 +18,13 @@ use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-pub use calls::SalesforceCall;
+pub use calls::{ConnectionRef, SalesforceCall, Upstream};
 pub use card::{AdminRow, Card, ConnectOption, ConnectedDetails};
 pub use connect::{AuthorizeRedirect, CallbackOutcome, Refusal, describe_exchange_error};
 pub use manage::{HeldChoice, RevokeOutcome};
 pub(crate) use manage::{active_in_org, mark_settings_changed};
 pub use status::{Cause, Status};
+pub use usage::{ApiUsage, UsageBook};
 
 use crate::salesforce_settings::SettingsService;
 use crate::vault::Vault;
@@ -46,6 +48,8 @@ pub struct ConnectionService {
     touched: Arc<Mutex<HashMap<i64, Instant>>>,
     /// Unsealed tokens by (user, organization), reused for a moment.
     sessions: Arc<Mutex<HashMap<(i64, i64), calls::Session>>>,
+    /// API usage per Salesforce organization, from every answer's `Sforce-Limit-Info`.
+    pub usage: UsageBook,
 }
 
 impl ConnectionService {
@@ -66,6 +70,7 @@ impl ConnectionService {
             refresh_locks: Arc::default(),
             touched: Arc::default(),
             sessions: Arc::default(),
+            usage: UsageBook::default(),
         }
     }
 }
