@@ -9,7 +9,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
   echo "installing Debian's chromium"
   (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null
 fi
-[[ -d node_modules/@playwright/test ]] || npm install --no-audit --no-fund --silent
+[[ -d node_modules/@playwright/test && -d node_modules/@axe-core/playwright ]] || npm install --no-audit --no-fund --silent
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -17,9 +17,18 @@ use leptos_router::{
 };
 
 use pages::{
-    confirm_identity::ConfirmIdentityPage, group_settings::GroupSettingsPage, home::HomePage,
-    login::LoginPage, my_integrations::MyIntegrationsPage, not_found::NotFoundPage,
-    org_integrations::OrgIntegrationsPage, org_salesforce::OrgSalesforcePage,
+    confirm_identity::ConfirmIdentityPage,
+    group_settings::GroupSettingsPage,
+    home::HomePage,
+    login::LoginPage,
+    my_integrations::MyIntegrationsPage,
+    not_found::NotFoundPage,
+    org_integrations::OrgIntegrationsPage,
+    org_salesforce::OrgSalesforcePage,
+    workspace::{
+        object::ObjectPage, objects::ObjectsPage, query::QueryPage, record::RecordPage,
+        search::SearchPage,
+    },
 };
 
 /// The name of the built wasm, JS and CSS under `/pkg`.
@@ -77,6 +86,15 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/o/:org/integrations") view=MyIntegrationsPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/objects") view=ObjectsPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/objects/:name") view=ObjectPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/search") view=SearchPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/query") view=QueryPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/o/:org/salesforce/records/:object/:id")
+                    view=RecordPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/o/:org/integrations/salesforce/confirm/:attempt")
                     view=ConfirmIdentityPage

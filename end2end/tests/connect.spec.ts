@@ -1,26 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { password, signIn } from "./session";
-
-// Other journeys change Acme's app; this one needs Sofie's default app (the simulator's), so an
-// org admin sets it first, confirming their password when the page asks.
-async function useSofiesDefaultApp(page: Page) {
-  await signIn(page, "admin@acme.example");
-  await page.goto("/o/acme/settings/integrations/salesforce");
-  await page.getByLabel("Enable Salesforce for this organization").check();
-  await page.getByLabel("Sofie's default app (configured by the Sofie operator)").check();
-  await page.getByLabel("Auth Base URL").fill("");
-  await page.getByRole("button", { name: "Save" }).click();
-  const confirm = page.getByRole("heading", { name: "Confirm your password to save" });
-  const saved = page.getByRole("status");
-  await expect(confirm.or(saved)).toBeVisible();
-  if (await confirm.isVisible()) {
-    await page.getByLabel("Your Sofie password").fill(password);
-    await page.getByRole("button", { name: "Confirm and save" }).click();
-  }
-  await expect(page.getByRole("status")).toContainText("Saved");
-  await page.getByRole("button", { name: "Sign out", exact: true }).click();
-  await expect(page).toHaveURL(/\/login$/);
-}
+import { expect, test } from "@playwright/test";
+import { signIn, useSofiesDefaultApp } from "./session";
 
 // A person connects their own Salesforce account through the simulator's sign-in and consent
 // pages (another origin, as Salesforce is), comes back connected, and disconnects.

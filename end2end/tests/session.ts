@@ -1,4 +1,5 @@
-import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 
 // The demo organization seeded by `sofie demo`; end2end/run.sh sets the password.
 export const password = process.env.SOFIE_DEMO_PASSWORD ?? "";
@@ -9,4 +10,64 @@ export async function signIn(page: Page, email: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Your organizations" })).toBeVisible();
+}
+
+// Other journeys change Acme's app; journeys that connect need Sofie's default app (the
+// simulator's), so an org admin sets it first, confirming their password when the page asks.
+export async function useSofiesDefaultApp(page: Page) {
+  await signIn(page, "admin@acme.example");
+  await page.goto("/o/acme/settings/integrations/salesforce");
+  await page.getByLabel("Enable Salesforce for this organization").check();
+  await page.getByLabel("Sofie's default app (configured by the Sofie operator)").check();
+  await page.getByLabel("Auth Base URL").fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  const confirm = page.getByRole("heading", { name: "Confirm your password to save" });
+  const saved = page.getByRole("status");
+  await expect(confirm.or(saved)).toBeVisible();
+  if (await confirm.isVisible()) {
+    await page.getByLabel("Your Sofie password").fill(password);
+    await page.getByRole("button", { name: "Confirm and save" }).click();
+  }
+  await expect(page.getByRole("status")).toContainText("Saved");
+  await signOut(page);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+// Connects the signed-in person's Salesforce through the simulator's sign-in page.
+export async function connectSalesforce(page: Page, username: string, sfPassword: string) {
+  await page.goto("/o/acme/integrations");
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  if (await disconnect.isVisible()) {
+    await disconnect.click();
+    await expect(page.getByText("Not connected")).toBeVisible();
+  }
+  await page.getByRole("button", { name: "Connect Salesforce" }).click();
+  await expect(page.getByRole("heading", { name: "Salesforce simulator" })).toBeVisible();
+  await page.locator("#username").fill(username);
+  await page.locator("#password").fill(sfPassword);
+  await page.locator("#allow").click();
+  await expect(page).toHaveURL(/\/o\/acme\/integrations$/);
+  await expect(page.getByRole("status")).toContainText(`Connected as ${username}`);
+}
+
+// No serious or critical accessibility violation on the page as it is now.
+// No serious or critical axe violation, and nothing wider than a 360 px screen (wide tables
+// scroll inside their own box). Both run inside the page, so only where JavaScript is on; the
+// HTML is the same without it.
+export async function expectAccessible(page: Page) {
+  if (test.info().project.name === "no-js") return;
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect(bad, `axe on ${page.url()}`).toEqual([]);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `${page.url()} at 360 px`).toBeLessThanOrEqual(360);
+  if (size) await page.setViewportSize(size);
 }

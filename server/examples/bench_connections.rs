@@ -6,248 +6,27 @@
 //!
 //! Usage: `bench_connections PATH/TO/sofie` (scripts/bench-connections.sh builds both).
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-use domain::names::{DisplayName, Email, NewPassword, OrgName};
-use domain::roles::OrgRole;
-use domain::salesforce_settings::{AppSource, Scope, SecretChange, SettingsInput};
+use std::time::Instant;
+
+use common::*;
+
 use domain::step_up::{Authn, SignInNonce};
 use domain::vault::{Aad, Vault};
-use reqwest::header::{ACCEPT, ORIGIN};
+use reqwest::header::ORIGIN;
 use salesforce::rest::{ApiVersion, RestClient};
 use salesforce_sim::{SimConfig, SimUrls};
 use sea_orm::{ConnectionTrait, Database, EntityTrait};
-use secrecy::{ExposeSecret, SecretString};
 use server::config::Settings;
 
-const PASSWORD: &str = "a benchmark password";
 const CALLS: usize = 500;
 const SAMPLES: usize = 1000;
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u16) -> Settings {
-    Settings {
-        database_url: SecretString::from(database_url.to_string()),
-        public_origins: vec![],
-        secret_keys: Some(keys.clone()),
-        key_file: std::env::temp_dir().join("sofie-bench-unused-key-file"),
-        site_addr: format!("127.0.0.1:{port}").parse().unwrap(),
-        site_root: "target/site".into(),
-        salesforce_client_id: Some(salesforce_sim::config::DEMO_CLIENT_ID.into()),
-        salesforce_client_secret: Some(SecretString::from(
-            salesforce_sim::config::DEMO_CLIENT_SECRET,
-        )),
-        salesforce_auth_base_url: sim.login_production.clone(),
-        salesforce_dev_origins: sim.all_origins(),
-        trusted_proxies: vec![],
-    }
-}
-
-async fn serve(sofie: &str, config: &Settings) -> Server {
-    let mut child = Command::new(sofie)
-        .arg("serve")
-        .env("SOFIE_DATABASE_URL", config.database_url.expose_secret())
-        .env(
-            "SOFIE_SECRET_KEYS",
-            config.secret_keys.as_ref().unwrap().expose_secret(),
-        )
-        .env("LEPTOS_SITE_ADDR", config.site_addr.to_string())
-        .env(
-            "SOFIE_SALESFORCE_CLIENT_ID",
-            config.salesforce_client_id.as_ref().unwrap(),
-        )
-        .env(
-            "SOFIE_SALESFORCE_CLIENT_SECRET",
-            config
-                .salesforce_client_secret
-                .as_ref()
-                .unwrap()
-                .expose_secret(),
-        )
-        .env(
-            "SOFIE_SALESFORCE_AUTH_BASE_URL",
-            &config.salesforce_auth_base_url,
-        )
-        .env(
-            "SOFIE_SALESFORCE_DEV_ORIGINS",
-            config.salesforce_dev_origins.join(","),
-        )
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the sofie binary runs");
-    let url = format!("http://{}", config.site_addr);
-    for _ in 0..200 {
-        if reqwest::get(format!("{url}/healthz"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return Server { child, url };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("sofie serve did not start");
-}
-
-async fn sim_control(
-    sim: &SimUrls,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> serde_json::Value {
-    let mut request =
-        reqwest::Client::new().request(method, format!("{}{path}", sim.login_production));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap_or_default()
-}
 
 async fn token_calls(sim: &SimUrls) -> u64 {
     sim_control(sim, reqwest::Method::GET, "/__sim/calls", None).await["POST /services/oauth2/token"]
         .as_u64()
         .unwrap_or(0)
-}
-
-/// The database, the vault and the Salesforce services of `config`, as a server builds them.
-async fn services(
-    config: &Settings,
-) -> (
-    sea_orm::DatabaseConnection,
-    std::sync::Arc<Vault>,
-    domain::salesforce_settings::SettingsService,
-    domain::connections::ConnectionService,
-) {
-    let db = domain::db::connect(config.database_url.expose_secret())
-        .await
-        .unwrap();
-    let vault =
-        std::sync::Arc::new(Vault::from_key_ring(config.secret_keys.as_ref().unwrap()).unwrap());
-    let origins = config.origins(config.site_addr).unwrap();
-    let (settings, connections) =
-        server::startup::salesforce_services(config, &origins, &db, &vault).unwrap();
-    (db, vault, settings, connections)
-}
-
-/// The organization, one person, and Sofie's default app, as the operator would set them up.
-async fn seed(config: &Settings) -> domain::entities::user::Model {
-    let (db, _, settings, _) = services(config).await;
-    let org = domain::accounts::create_org(&db, &OrgName::parse("Acme").unwrap())
-        .await
-        .unwrap();
-    let org = domain::accounts::set_features(
-        &db,
-        &org,
-        domain::accounts::FeatureChange {
-            integrations: Some(true),
-            salesforce: Some(true),
-        },
-    )
-    .await
-    .unwrap();
-    let user = domain::accounts::create_user(
-        &db,
-        &domain::password::Passwords::new(),
-        &Email::parse("mia@acme.example").unwrap(),
-        &DisplayName::parse("Mia").unwrap(),
-        &NewPassword::parse(SecretString::from(PASSWORD)).unwrap(),
-    )
-    .await
-    .unwrap();
-    domain::accounts::set_member(&db, &org, &user, OrgRole::Member)
-        .await
-        .unwrap();
-    let input = SettingsInput {
-        enabled: true,
-        app_source: AppSource::Default,
-        client_id: None,
-        secret: SecretChange::Keep,
-        auth_base_url: None,
-    };
-    settings
-        .save_as_operator(&org, Scope::Org, &input)
-        .await
-        .unwrap();
-    user
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn sign_in(client: &reqwest::Client, sofie: &str) {
-    let answer = client
-        .post(format!("{sofie}/api/auth/login"))
-        .header(ORIGIN, sofie)
-        .form(&[("email", "mia@acme.example"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200, "sign-in");
-}
-
-/// Connect, the simulator's page, the callback: the round trip a person makes.
-async fn connect(client: &reqwest::Client, sofie: &str) {
-    let answer = client
-        .post(format!("{sofie}/api/salesforce/connect"))
-        .header(ACCEPT, "text/html")
-        .header(ORIGIN, sofie)
-        .form(&[("org", "acme")])
-        .send()
-        .await
-        .unwrap();
-    let authorize = url::Url::parse(answer.headers()["location"].to_str().unwrap()).unwrap();
-    reqwest::get(authorize.clone()).await.unwrap();
-    let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
-    form.extend([
-        ("username".into(), "admin@acme.sim".into()),
-        ("password".into(), "admin-pass-1".into()),
-        ("approve".into(), "true".into()),
-    ]);
-    let mut post = authorize.clone();
-    post.set_query(None);
-    let back = browser().post(post).form(&form).send().await.unwrap();
-    let callback = back.headers()["location"].to_str().unwrap().to_string();
-    let done = client
-        .get(callback)
-        .header(ACCEPT, "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), 303, "connected");
 }
 
 /// 500 concurrent "Check now" calls on an expired access token, spread over `servers`.
@@ -282,11 +61,6 @@ async fn storm(label: &str, sim: &SimUrls, client: &reqwest::Client, servers: &[
         wall.as_secs_f64() * 1000.0,
         token_calls(sim).await
     );
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
 }
 
 /// The calling service (connection lookup, unsealing, bookkeeping) against the same call made
@@ -331,7 +105,7 @@ async fn overhead(config: &Settings, user: domain::entities::user::Model) {
         straight.push(t.elapsed());
         let t = Instant::now();
         service
-            .call(&actor, |rest| async move { rest.limits().await })
+            .call(&actor, |up| async move { up.rest.limits().await })
             .await
             .unwrap();
         through.push(t.elapsed());
@@ -418,29 +192,3 @@ async fn main() {
     drop(one);
     let _ = std::fs::remove_file(file);
 }
-
-/// Adds this server's callback URL to the simulator's app (keeping the ones added before).
-async fn register_callback(sim: &SimUrls, port: u16) {
-    let urls = {
-        let mut registered = REGISTERED.lock().unwrap();
-        registered.push(format!(
-            "http://127.0.0.1:{port}/api/integrations/callback/salesforce"
-        ));
-        registered.clone()
-    };
-    let mut app = SimConfig::default()
-        .connected_apps
-        .into_iter()
-        .find(|a| a.client_id == salesforce_sim::config::DEMO_CLIENT_ID)
-        .unwrap();
-    app.callback_urls.extend(urls);
-    sim_control(
-        sim,
-        reqwest::Method::POST,
-        "/__sim/apps",
-        Some(serde_json::to_value(app).unwrap()),
-    )
-    .await;
-}
-
-static REGISTERED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());

@@ -103,6 +103,27 @@ pub struct Settings {
         global = true
     )]
     pub trusted_proxies: Vec<IpNet>,
+
+    /// Seconds one Salesforce call may take before it counts as an outage.
+    #[arg(long, env = "SOFIE_SALESFORCE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
+    pub salesforce_timeout_secs: u64,
+
+    /// The most rows one SOQL query may ask for; a larger LIMIT is lowered, a missing one added.
+    #[arg(long, env = "SOFIE_QUERY_MAX_ROWS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=50_000), global = true)]
+    pub query_max_rows: u64,
+
+    /// Seconds a cached describe is used before Salesforce is asked whether it changed.
+    #[arg(
+        long,
+        env = "SOFIE_DESCRIBE_MAX_AGE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub describe_max_age_secs: u64,
+
+    /// Memory bound of the describe cache, in MiB.
+    #[arg(long, env = "SOFIE_DESCRIBE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096), global = true)]
+    pub describe_cache_mib: u64,
 }
 
 /// A CIDR, or a bare address meaning just that address.
@@ -139,6 +160,14 @@ pub enum ConfigError {
 }
 
 impl Settings {
+    pub fn workspace(&self) -> domain::workspace::WorkspaceConfig {
+        domain::workspace::WorkspaceConfig {
+            max_query_rows: self.query_max_rows,
+            describe_max_age: std::time::Duration::from_secs(self.describe_max_age_secs),
+            describe_cache_bytes: (self.describe_cache_mib as usize) << 20,
+        }
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.expose_secret().starts_with("sqlite:")
     }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod callback;
 pub mod cli;
 pub mod config;
+pub mod csv_export;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod keys;

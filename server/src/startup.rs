@@ -1,6 +1,7 @@
 //! Building the application: database, vault check, services, router, listener. Tests call
 //! `Application::build` with port 0 and drive the real thing over HTTP.
 
+use domain::workspace::Workspace;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -88,6 +89,7 @@ impl Application {
             vault: vault.clone(),
             settings: salesforce_settings.clone(),
             connections: connections.clone(),
+            workspace: Workspace::new(connections.clone(), settings.workspace()),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
@@ -144,6 +146,7 @@ pub fn salesforce_services(
     let host_policy = settings.host_policy(origins)?;
     let http = salesforce::HttpClient::new(salesforce::HttpConfig {
         policy: host_policy.clone(),
+        timeout: std::time::Duration::from_secs(settings.salesforce_timeout_secs),
         ..Default::default()
     })?;
     let salesforce_settings = SettingsService {
@@ -214,6 +217,10 @@ pub fn router(state: AppState, edge: Edge) -> Router {
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route(CALLBACK_PATH, get(crate::callback::salesforce_callback))
+        .route(
+            "/o/{org}/salesforce/query.csv",
+            get(crate::csv_export::query_csv),
+        )
         .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

@@ -12,3 +12,6 @@ pub mod settings_dto;
 pub mod settings_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod workspace;
+#[cfg(feature = "ssr")]
+pub mod workspace_ssr;

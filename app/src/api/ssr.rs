@@ -28,6 +28,7 @@ pub struct Services {
     pub vault: Arc<Vault>,
     pub settings: SettingsService,
     pub connections: domain::connections::ConnectionService,
+    pub workspace: domain::workspace::Workspace,
     /// The exact OAuth callback URL for each public origin, canonical first.
     pub callback_urls: Arc<Vec<String>>,
 }
@@ -141,19 +142,54 @@ pub async fn actor(org: &str) -> Result<(SignedIn, Actor), AppError> {
 }
 
 /// A Salesforce failure as a sentence with the fix. Details go to the log, never a token.
-fn salesforce_error(err: salesforce::Error) -> AppError {
+/// Salesforce's own message is quoted where it names the field, object or position.
+pub fn salesforce_error(err: salesforce::Error) -> AppError {
     use salesforce::Error as E;
     tracing::warn!(error = %err, "a Salesforce call failed");
+    let said = |f: &salesforce::Fault| {
+        f.errors
+            .first()
+            .map(|e| format!(" Salesforce said: {}", e.message.trim()))
+            .unwrap_or_default()
+    };
     let (status, message) = match &err {
+        E::Soql(refusal) => (400, format!(
+            "Sofie runs only read-only SOQL, and this query was not sent: {} (at character {}).",
+            refusal.kind, refusal.position + 1
+        )),
+        E::Sosl(refusal) => (400, format!("The search was not sent: {refusal}.")),
+        E::RecordId(why) => (400, format!("That is not a Salesforce record id: {why}.")),
+        E::InvalidInput(why) => (400, format!("Nothing was sent to Salesforce: {why}.")),
         E::Transient { .. } => (503, "Salesforce is temporarily unavailable; nothing was changed. Try again in a minute.".to_string()),
-        E::LimitExceeded(_) => (429, "Your Salesforce organization has used up today's API requests (REQUEST_LIMIT_EXCEEDED). Try again after the limit resets, or ask your Salesforce admin.".to_string()),
+        E::LimitExceeded(_) => (429, "Your Salesforce organization has used all the API requests it is allowed in the last 24 hours (REQUEST_LIMIT_EXCEEDED). Salesforce counts them over a rolling 24 hours, so requests free up as older ones age out: try again in an hour, or ask your Salesforce admin to raise the limit.".to_string()),
+        E::Permission(f) if f.code() == Some("INVALID_FIELD") => (403, format!(
+            "A field in this request is not visible to your Salesforce user (field-level security), or does not exist.{}", said(f)
+        )),
+        E::Permission(f) if f.code() == Some("INVALID_TYPE") => (403, format!(
+            "That object is not accessible to your Salesforce user (object permissions).{}", said(f)
+        )),
+        E::Permission(f) if f.code() == Some("INSUFFICIENT_ACCESS_OR_READONLY") => (403, format!(
+            "Your Salesforce user can see this record but may not change it (sharing or object permissions).{}", said(f)
+        )),
         E::Permission(_) => (403, "Your Salesforce user may not see this (object or field permissions). Confirm the connected Salesforce user can see the record directly in Salesforce.".to_string()),
         E::NotFound(_) => (404, "Not found, or not visible to your Salesforce user.".to_string()),
+        E::Api(f) if matches!(f.code(), Some("MALFORMED_QUERY" | "MALFORMED_SEARCH" | "INVALID_SEARCH")) => (400, format!(
+            "Salesforce could not read the statement; change it and run it again.{}", said(f)
+        )),
+        E::Api(f) if f.code() == Some("INVALID_QUERY_LOCATOR") => (410, "That page of results has expired at Salesforce; run the query again.".to_string()),
         E::RefreshRevoked { .. } | E::SessionExpired(_) => (409, "Salesforce no longer accepts this connection. Reconnect Salesforce on My Integrations.".to_string()),
         E::OAuth { .. } => (502, domain::connections::describe_exchange_error(&err)),
         _ => (502, "Salesforce answered something Sofie did not expect. Try again; if it keeps happening, tell your administrator.".to_string()),
     };
     AppError::Salesforce { status, message }
+}
+
+pub fn unknown_object(name: &str, close_matches: &[String]) -> String {
+    let mut message = format!("No object named {name} is visible to your Salesforce user.");
+    if !close_matches.is_empty() {
+        message.push_str(&format!(" Did you mean {}?", close_matches.join(", ")));
+    }
+    message
 }
 
 /// An error with its whole cause chain, for the log.
@@ -204,6 +240,13 @@ impl From<DomainError> for AppError {
             },
             DomainError::BadCallback(why) => AppError::BadRequest(why.into()),
             DomainError::Salesforce(err) => salesforce_error(err),
+            DomainError::UnknownObject {
+                name,
+                close_matches,
+            } => AppError::Salesforce {
+                status: 404,
+                message: unknown_object(&name, &close_matches),
+            },
         }
     }
 }

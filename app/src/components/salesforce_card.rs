@@ -65,6 +65,18 @@ fn SimpleForm(
     }
 }
 
+/// Where a connected person works with Salesforce.
+#[component]
+fn WorkLinks(org: String) -> impl IntoView {
+    view! {
+        <nav class="work-links" aria-label="Work with Salesforce">
+            <a href=format!("/o/{org}/salesforce/objects")>"Objects"</a>
+            <a href=format!("/o/{org}/salesforce/search")>"Search"</a>
+            <a href=format!("/o/{org}/salesforce/query")>"SOQL query"</a>
+        </nav>
+    }
+}
+
 #[component]
 pub fn SalesforceCard(org: String, card: CardView) -> impl IntoView {
     match card {
@@ -86,6 +98,7 @@ pub fn SalesforceCard(org: String, card: CardView) -> impl IntoView {
             view! {
                 <p class="state ok">{format!("Connected as {}", details.username)}</p>
                 {warning.map(|w| view! { <p class="form-error" role="alert">{w} "."</p> })}
+                <WorkLinks org=org.clone() />
                 <Details details />
                 <div class="actions">
                     <SimpleForm org=org.clone() action="/api/salesforce/check" label="Check now" secondary=true />

@@ -8,3 +8,4 @@ pub mod my_integrations;
 pub mod not_found;
 pub mod org_integrations;
 pub mod org_salesforce;
+pub mod workspace;

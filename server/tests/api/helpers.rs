@@ -73,6 +73,11 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         salesforce_auth_base_url: "https://login.salesforce.com".into(),
         salesforce_dev_origins: vec![],
         trusted_proxies: vec![],
+        salesforce_timeout_secs: 60,
+        query_max_rows: 10_000,
+        // Every describe after the first is revalidated, so the tests see each 304.
+        describe_max_age_secs: 0,
+        describe_cache_mib: 64,
     }
 }
 

@@ -16,3 +16,4 @@ mod security;
 mod settings_access;
 mod sim;
 mod step_up;
+mod workspace;

@@ -37,8 +37,20 @@ fn sim_settings(
 }
 
 pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> SfWorld {
-    let sim = salesforce_sim::spawn(SimConfig::default()).await.unwrap();
-    let app = spawn_with(&sim_settings(database_url, keys, &sim)).await;
+    sf_world_with(database_url, keys, SimConfig::default(), |_| {}).await
+}
+
+/// A world on a simulator with `config`, and Sofie's settings changed by `adjust`.
+pub async fn sf_world_with(
+    database_url: &str,
+    keys: &secrecy::SecretString,
+    config: SimConfig,
+    adjust: impl FnOnce(&mut server::config::Settings),
+) -> SfWorld {
+    let sim = salesforce_sim::spawn(config).await.unwrap();
+    let mut settings = sim_settings(database_url, keys, &sim);
+    adjust(&mut settings);
+    let app = spawn_with(&settings).await;
     let callback = format!("{}/api/integrations/callback/salesforce", app.address);
     for mut connected_app in SimConfig::default().connected_apps {
         connected_app.callback_urls.push(callback.clone());
@@ -107,6 +119,12 @@ pub async fn control(
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// How many calls the simulator answered on `route` (`GET /services/data/{version}/query`).
+pub async fn calls_to(sim: &RunningSim, route: &str) -> u64 {
+    let (_, calls) = control(sim, reqwest::Method::GET, "/__sim/calls", None).await;
+    calls[route].as_u64().unwrap_or(0)
 }
 
 /// How many token-endpoint calls (code exchanges and refreshes) the simulator has answered.
