@@ -54,14 +54,16 @@ pub async fn limits(State(ctx): State<Ctx>, Extension(session): Extension<Sessio
     Json(Value::Object(body)).into_response()
 }
 
-/// Record counts of the asked objects (all when none are named); objects without records are left out.
+/// Record counts of the asked objects (all when none are named); objects without records are
+/// left out, and so are objects the user cannot read. The counts are the org's, not the user's
+/// share of it.
 pub async fn record_count(
     State(ctx): State<Ctx>,
     Extension(session): Extension<Session>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let state = ctx.sim.lock();
-    let Some(org) = state.org(&session.org_id) else {
+    let Some((store, viewer)) = session.viewer(&state) else {
         return Json(json!({ "sObjects": [] })).into_response();
     };
     let wanted: Option<Vec<&str>> = params
@@ -72,12 +74,13 @@ pub async fn record_count(
         .schema
         .objects
         .iter()
+        .filter(|o| viewer.reads(o))
         .filter(|o| {
             wanted
                 .as_ref()
                 .is_none_or(|w| w.iter().any(|n| n.eq_ignore_ascii_case(o.name)))
         })
-        .map(|o| (o.name, org.store.count(o.name)))
+        .map(|o| (o.name, store.count(o.name)))
         .filter(|(_, n)| *n > 0)
         .map(|(name, count)| json!({ "count": count, "name": name }))
         .collect();

@@ -3,6 +3,7 @@
 //! Field definitions are compact builders; `describe.rs` expands them into the full describe
 //! JSON (every key Salesforce sends, most of them constant).
 
+mod build;
 mod describe;
 pub mod objects;
 

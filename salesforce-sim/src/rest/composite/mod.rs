@@ -5,11 +5,11 @@
 
 mod references;
 
-use axum::Extension;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
+use axum::{Extension, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tower::ServiceExt;
@@ -127,7 +127,7 @@ impl Outcome {
 
 /// Sends one subrequest through the REST router, in the composite call's session.
 async fn dispatch(
-    ctx: &Ctx,
+    router: &Router,
     session: &Session,
     sub: &SubrequestBody,
     bodies: &Bodies,
@@ -172,7 +172,8 @@ async fn dispatch(
     };
     request.extensions_mut().insert(Subrequest(session.clone()));
     let request = trim_trailing_slash(request).await;
-    let response = rest_router(ctx.clone())
+    let response = router
+        .clone()
         .oneshot(request)
         .await
         .unwrap_or_else(|e| match e {});
@@ -244,6 +245,7 @@ pub async fn composite(
         txn,
         ..session.clone()
     };
+    let router = rest_router(ctx.clone());
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut bodies = Bodies::new();
     let mut first_failure = None;
@@ -252,7 +254,7 @@ pub async fn composite(
             outcomes.push(Outcome::halted(&sub.reference_id));
             continue;
         }
-        let outcome = match dispatch(&ctx, &inner, sub, &bodies).await {
+        let outcome = match dispatch(&router, &inner, sub, &bodies).await {
             Ok(outcome) => outcome,
             Err(Unresolved(message)) => Outcome::error(
                 &sub.reference_id,
