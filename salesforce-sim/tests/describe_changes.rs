@@ -130,6 +130,20 @@ async fn field_access_changes_move_the_profiles_describes() {
     .await;
     assert_eq!(body[0]["errorCode"], "INVALID_FIELD_FOR_INSERT_UPDATE");
     assert_eq!(body[0]["fields"], json!(["Phone"]));
+    let before = describe(&standard, ACCOUNT, None).await;
+    control(
+        &sim.urls.login_production,
+        Method::PATCH,
+        "/__sim/users/admin@acme.sim",
+        Some(json!({"profile": "Standard User"})),
+    )
+    .await;
+    let moved = describe(&admin, ACCOUNT, Some(&before.last_modified)).await;
+    assert_eq!(
+        moved.status,
+        StatusCode::OK,
+        "a user who changes profile revalidates"
+    );
     let (status, refused) = control(
         &sim.urls.login_production,
         Method::POST,

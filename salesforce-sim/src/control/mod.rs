@@ -201,12 +201,18 @@ async fn change_user(
     };
     user.active = change.active.unwrap_or(user.active);
     user.frozen = change.frozen.unwrap_or(user.frozen);
+    let moved = change.profile.filter(|p| *p != user.profile);
     user.profile = change.profile.unwrap_or(user.profile);
     if let Some(password) = change.password {
         user.password = password;
     }
     let body = json!({ "username": user.username, "active": user.active, "frozen": user.frozen, "profile": user.profile });
     let (user_id, frozen) = (user.user_id.clone(), !user.active || user.frozen);
+    // The user's describes changed: a client revalidating its cached copy must get the new one.
+    if let Some(profile) = moved {
+        let objects: Vec<&'static str> = ctx.sim.schema.objects.iter().map(|o| o.name).collect();
+        state.revisions.touch_profile(profile, &objects);
+    }
     if frozen {
         let now = now_ms();
         for token in state.access.values_mut().filter(|t| t.user_id == user_id) {
