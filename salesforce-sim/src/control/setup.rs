@@ -19,6 +19,7 @@ use crate::config::Profile;
 use crate::schema::{ObjectAccess, ObjectDef};
 use crate::server::Ctx;
 use crate::sharing::Owd;
+use crate::state::State as SimState;
 
 pub fn routes() -> Router<Ctx> {
     Router::new()
@@ -44,6 +45,21 @@ fn object<'a>(ctx: &'a Ctx, name: &str) -> Result<&'a ObjectDef, Response> {
         .schema
         .object(name)
         .ok_or_else(|| problem(StatusCode::BAD_REQUEST, format!("unknown object {name}")))
+}
+
+/// The profile in a path and the object a change names.
+fn profile_object<'a>(
+    ctx: &'a Ctx,
+    profile_name: &str,
+    object_name: &str,
+) -> Result<(Profile, &'a ObjectDef), Response> {
+    Ok((profile(profile_name)?, object(ctx, object_name)?))
+}
+
+/// A profile's permissions on `objects` changed: describes are rendered again and dated now.
+fn profile_changed(state: &mut SimState, profile: Profile, objects: &[&'static str]) -> String {
+    state.describe_cache.clear();
+    http_date(state.revisions.touch_profile(profile, objects))
 }
 
 /// `System Administrator`, `standard-user`, `StandardUser`: case, spaces and dashes do not matter.
@@ -165,12 +181,8 @@ async fn field_access(
     Path(name): Path<String>,
     Json(change): Json<FieldChange>,
 ) -> Response {
-    let profile = match profile(&name) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let object = match object(&ctx, &change.object) {
-        Ok(o) => o,
+    let (profile, object) = match profile_object(&ctx, &name, &change.object) {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let Some(field) = object.field(&change.field) else {
@@ -201,11 +213,10 @@ async fn field_access(
     state
         .permissions
         .set_field(profile, object.name, field.name, access);
-    state.describe_cache.clear();
-    let at = state.revisions.touch_profile(profile, &[object.name]);
+    let last_modified = profile_changed(&mut state, profile, &[object.name]);
     Json(json!({
         "profile": profile, "object": object.name, "field": field.name,
-        "visible": visible, "editable": editable, "last_modified": http_date(at),
+        "visible": visible, "editable": editable, "last_modified": last_modified,
     }))
     .into_response()
 }
@@ -251,12 +262,8 @@ async fn object_access(
     Path(name): Path<String>,
     Json(change): Json<ObjectChange>,
 ) -> Response {
-    let profile = match profile(&name) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    let object = match object(&ctx, &change.object) {
-        Ok(o) => o,
+    let (profile, object) = match profile_object(&ctx, &name, &change.object) {
+        Ok(found) => found,
         Err(response) => return response,
     };
     let mut state = ctx.sim.lock();
@@ -266,7 +273,6 @@ async fn object_access(
         return problem(StatusCode::BAD_REQUEST, message);
     };
     state.permissions.set_object(profile, object.name, access);
-    state.describe_cache.clear();
     // Parents list the object among their child relationships, so their describes change too.
     let mut affected = vec![object.name];
     for parent in &ctx.sim.schema.objects {
@@ -281,10 +287,10 @@ async fn object_access(
             affected.push(parent.name);
         }
     }
-    let at = state.revisions.touch_profile(profile, &affected);
+    let last_modified = profile_changed(&mut state, profile, &affected);
     Json(json!({
         "profile": profile, "object": object.name, "read": access.read, "create": access.create,
-        "edit": access.edit, "delete": access.delete, "last_modified": http_date(at),
+        "edit": access.edit, "delete": access.delete, "last_modified": last_modified,
     }))
     .into_response()
 }

@@ -4,25 +4,20 @@ use std::collections::HashMap;
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::{Value, json};
 
 use crate::clock::{now_ms, parse_datetime, sf_datetime};
-use crate::rest::records::readable;
-use crate::rest::{Session, missing, rest_error};
+use crate::rest::Session;
+use crate::rest::errors::ApiError;
+use crate::rest::records::reading;
 use crate::server::Ctx;
 
 /// `start`/`end` as milliseconds, `end` capped at now (nothing later is covered yet).
-fn window(params: &HashMap<String, String>) -> Result<(i64, i64), Response> {
+fn window(params: &HashMap<String, String>) -> Result<(i64, i64), ApiError> {
     let bad = |name: &str| {
         let message = format!("{name} must be a valid dateTime such as 2025-01-01T00:00:00+00:00");
-        rest_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_REPLICATION_DATE",
-            &message,
-            &[],
-        )
+        ApiError::bad("INVALID_REPLICATION_DATE", message)
     };
     let start = params
         .get("start")
@@ -46,44 +41,36 @@ fn changed(
     deleted: bool,
     params: &HashMap<String, String>,
 ) -> Response {
-    let state = ctx.sim.lock();
-    let Some((store, viewer)) = session.viewer(&state) else {
-        return missing();
-    };
-    let Some(object) = readable(ctx, &viewer, name) else {
-        return missing();
-    };
-    let (start, end) = match window(params) {
-        Ok(w) => w,
-        Err(response) => return response,
-    };
-    // Replication lists only the records the caller can see.
-    let hits: Vec<(String, String)> = store
-        .records(object.name)
-        .iter()
-        .filter(|r| r.deleted() == deleted && viewer.can_read(r))
-        .filter_map(|r| {
-            let stamp = r.get("SystemModstamp").as_str()?;
-            let at = parse_datetime(stamp)?;
-            (start <= at && at <= end).then(|| (r.id.clone(), stamp.to_string()))
-        })
-        .collect();
-    let covered = sf_datetime(end);
-    let body = if deleted {
-        let records: Vec<Value> = hits
-            .iter()
-            .map(|(id, at)| json!({ "id": id, "deletedDate": at }))
-            .collect();
-        let earliest = store
+    reading(ctx, session, name, |store, viewer, object| {
+        let (start, end) = window(params)?;
+        // Replication lists only the records the caller can see.
+        let hits: Vec<(String, String)> = store
             .records(object.name)
-            .first()
-            .and_then(|r| r.get("CreatedDate").as_str().map(String::from));
-        json!({ "deletedRecords": records, "earliestDateAvailable": earliest, "latestDateCovered": covered })
-    } else {
-        let ids: Vec<&String> = hits.iter().map(|(id, _)| id).collect();
-        json!({ "ids": ids, "latestDateCovered": covered })
-    };
-    Json(body).into_response()
+            .iter()
+            .filter(|r| r.deleted() == deleted && viewer.can_read(r))
+            .filter_map(|r| {
+                let stamp = r.get("SystemModstamp").as_str()?;
+                let at = parse_datetime(stamp)?;
+                (start <= at && at <= end).then(|| (r.id.clone(), stamp.to_string()))
+            })
+            .collect();
+        let covered = sf_datetime(end);
+        let body = if deleted {
+            let records: Vec<Value> = hits
+                .iter()
+                .map(|(id, at)| json!({ "id": id, "deletedDate": at }))
+                .collect();
+            let earliest = store
+                .records(object.name)
+                .first()
+                .and_then(|r| r.get("CreatedDate").as_str().map(String::from));
+            json!({ "deletedRecords": records, "earliestDateAvailable": earliest, "latestDateCovered": covered })
+        } else {
+            let ids: Vec<&String> = hits.iter().map(|(id, _)| id).collect();
+            json!({ "ids": ids, "latestDateCovered": covered })
+        };
+        Ok(Json(body).into_response())
+    })
 }
 
 pub async fn deleted(

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use crate::clock::parse_datetime;
-use crate::rest::rest_error;
+use crate::rest::errors::ApiError;
 use crate::store::Record;
 
 /// Salesforce supports entity tags for Account records only.
@@ -57,7 +57,7 @@ pub fn not_modified(headers: &HeaderMap, record: &Record) -> bool {
 }
 
 /// A PATCH whose precondition no longer holds: 412.
-pub fn precondition_failed(headers: &HeaderMap, record: &Record) -> Option<Response> {
+pub fn precondition_failed(headers: &HeaderMap, record: &Record) -> Option<ApiError> {
     let tag = etag(record);
     let changed = date_secs(headers, header::IF_UNMODIFIED_SINCE)
         .is_some_and(|since| modified_secs(record) > since)
@@ -72,11 +72,10 @@ pub fn precondition_failed(headers: &HeaderMap, record: &Record) -> Option<Respo
     changed.then(|| {
         let message =
             "The requested resource has been modified since the precondition's date or entity tag";
-        rest_error(
+        ApiError::new(
             StatusCode::PRECONDITION_FAILED,
             "PRECONDITION_FAILED",
             message,
-            &[],
         )
     })
 }

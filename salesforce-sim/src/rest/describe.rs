@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::rest::records::readable;
+use crate::rest::records::{readable, reading};
 use crate::rest::{Session, missing};
 use crate::schema::{describe_global_entry, describe_object};
 use crate::server::Ctx;
@@ -163,13 +163,8 @@ pub async fn basic_info(
     Extension(session): Extension<Session>,
     Path((_, name)): Path<(String, String)>,
 ) -> Response {
-    let state = ctx.sim.lock();
-    let Some((_, viewer)) = session.viewer(&state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let entry = describe_global_entry(object, &viewer, &session.version, instance(&ctx));
-    Json(json!({ "objectDescribe": entry, "recentItems": [] })).into_response()
+    reading(&ctx, &session, &name, |_, viewer, object| {
+        let entry = describe_global_entry(object, viewer, &session.version, instance(&ctx));
+        Ok(Json(json!({ "objectDescribe": entry, "recentItems": [] })).into_response())
+    })
 }

@@ -3,12 +3,16 @@
 //! `ApiError`s, which a resource sends as its error body and a collection as a save result.
 
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use crate::clock::now_ms;
 use crate::ids;
 use crate::rest::errors::ApiError;
 use crate::rest::validation::Write;
+use crate::rest::{Session, missing};
 use crate::schema::ObjectDef;
+use crate::server::Ctx;
 use crate::sharing::{Access, Viewer};
 use crate::store::{Record, Store, Undo};
 
@@ -66,13 +70,47 @@ pub enum Upserted {
 pub struct Dml<'a> {
     pub store: &'a mut Store,
     pub viewer: Viewer<'a>,
-    pub version: &'a str,
-    pub headers: &'a HeaderMap,
+    version: &'a str,
+    headers: &'a HeaderMap,
     pub txn: Option<u64>,
-    pub now: i64,
+    now: i64,
+}
+
+/// Runs `write` as the session's caller, under its transaction; 404 when the caller is gone. An
+/// error `write` returns is the answer.
+pub fn as_caller(
+    ctx: &Ctx,
+    session: &Session,
+    headers: &HeaderMap,
+    write: impl FnOnce(&mut Dml<'_>) -> Result<Response, ApiError>,
+) -> Response {
+    let mut state = ctx.sim.lock();
+    let Some((store, viewer)) = session.caller(&mut state) else {
+        return missing();
+    };
+    let mut dml = Dml {
+        store,
+        viewer,
+        version: &session.version,
+        headers,
+        txn: session.txn,
+        now: now_ms(),
+    };
+    write(&mut dml).unwrap_or_else(IntoResponse::into_response)
 }
 
 impl Dml<'_> {
+    /// The write checks for `object`, against `existing` on an update.
+    fn checks<'w>(&'w self, object: &'w ObjectDef, existing: Option<&'w Record>) -> Write<'w> {
+        Write {
+            store: self.store,
+            object,
+            viewer: &self.viewer,
+            version: self.version,
+            existing,
+        }
+    }
+
     pub fn create(
         &mut self,
         object: &ObjectDef,
@@ -81,14 +119,7 @@ impl Dml<'_> {
         if !self.viewer.object(object).create {
             return Err(no_access());
         }
-        let write = Write {
-            store: self.store,
-            object,
-            viewer: &self.viewer,
-            version: self.version,
-            existing: None,
-        };
-        let changes = write.check(fields, self.headers)?;
+        let changes = self.checks(object, None).check(fields, self.headers)?;
         let id = self
             .store
             .insert(object, changes, self.now, self.viewer.user_id);
@@ -108,14 +139,9 @@ impl Dml<'_> {
         if !self.viewer.object(object).edit || access < Access::Edit {
             return Err(no_access());
         }
-        let write = Write {
-            store: self.store,
-            object,
-            viewer: &self.viewer,
-            version: self.version,
-            existing: Some(record),
-        };
-        let changes = write.check(fields, self.headers)?;
+        let changes = self
+            .checks(object, Some(record))
+            .check(fields, self.headers)?;
         // Handing a record to someone else needs full access (owner or "Modify All Data").
         let transfer = changes
             .get("OwnerId")

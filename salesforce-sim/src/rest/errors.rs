@@ -27,6 +27,15 @@ impl ApiError {
         }
     }
 
+    /// Salesforce's 404 (unknown route, object or record, or one the caller may not see).
+    pub fn not_found() -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            "The requested resource does not exist",
+        )
+    }
+
     /// The usual 400.
     pub fn bad(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, code, message)

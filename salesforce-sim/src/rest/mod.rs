@@ -310,12 +310,7 @@ fn set_limit_header(response: &mut Response, used: u64, limit: u64) {
 
 /// Salesforce's 404 body (unknown route, object or record).
 pub fn missing() -> Response {
-    rest_error(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
-        "The requested resource does not exist",
-        &[],
-    )
+    errors::ApiError::not_found().into_response()
 }
 
 /// Fallback for unknown routes.

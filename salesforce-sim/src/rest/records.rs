@@ -15,7 +15,7 @@ use crate::schema::ObjectDef;
 use crate::server::Ctx;
 use crate::sharing::Viewer;
 use crate::soql::Out;
-use crate::store::Record;
+use crate::store::{Record, Store};
 
 pub(super) type Params = HashMap<String, String>;
 
@@ -23,6 +23,24 @@ pub(super) type Params = HashMap<String, String>;
 /// exist for them.
 pub(super) fn readable<'s>(ctx: &'s Ctx, viewer: &Viewer, name: &str) -> Option<&'s ObjectDef> {
     ctx.sim.schema.object(name).filter(|o| viewer.reads(o))
+}
+
+/// Runs `read` as the session's caller on the object named in the path; 404 when the caller is
+/// gone or may not read the object. An error `read` returns is the answer.
+pub(super) fn reading(
+    ctx: &Ctx,
+    session: &Session,
+    name: &str,
+    read: impl FnOnce(&Store, &Viewer, &ObjectDef) -> Result<Response, ApiError>,
+) -> Response {
+    let state = ctx.sim.lock();
+    let Some((store, viewer)) = session.viewer(&state) else {
+        return missing();
+    };
+    let Some(object) = readable(ctx, &viewer, name) else {
+        return missing();
+    };
+    read(store, &viewer, object).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// Salesforce's error for a field that does not exist for the caller.
@@ -71,33 +89,18 @@ pub async fn get(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let state = ctx.sim.lock();
-    let Some((store, viewer)) = session.viewer(&state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    // Salesforce does not tell "no such record" from "not shared with you".
-    let Ok(record) = locate(store, &viewer, Some(object), &id) else {
-        return missing();
-    };
-    let mut response = if conditional::not_modified(&headers, record) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        match render(
-            &viewer,
-            &session.version,
-            object,
-            record,
-            params.get("fields").map(String::as_str),
-        ) {
-            Ok(row) => Json(row).into_response(),
-            Err(e) => return e.into_response(),
-        }
-    };
-    conditional::add_validators(&mut response, record);
-    response
+    reading(&ctx, &session, &name, |store, viewer, object| {
+        // Salesforce does not tell "no such record" from "not shared with you".
+        let record = locate(store, viewer, Some(object), &id).map_err(|_| ApiError::not_found())?;
+        let mut response = if conditional::not_modified(&headers, record) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let fields = params.get("fields").map(String::as_str);
+            Json(render(viewer, &session.version, object, record, fields)?).into_response()
+        };
+        conditional::add_validators(&mut response, record);
+        Ok(response)
+    })
 }
 
 /// The field an upsert or external-id read keys on; Salesforce's 404 when it is not one.
@@ -137,32 +140,20 @@ pub async fn get_by_external_id(
     Path((_, name, field, value)): Path<(String, String, String, String)>,
     Query(params): Query<Params>,
 ) -> Response {
-    let state = ctx.sim.lock();
-    let Some((store, viewer)) = session.viewer(&state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let field = match key_field(object, &viewer, &field) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    match matching(store, &viewer, object, field, &value).as_slice() {
-        [] => missing(),
-        [record] => match render(
-            &viewer,
-            &session.version,
-            object,
-            record,
-            params.get("fields").map(String::as_str),
-        ) {
-            Ok(row) => Json(row).into_response(),
-            Err(e) => e.into_response(),
-        },
-        several => {
-            let ids: Vec<String> = several.iter().map(|r| r.id.clone()).collect();
-            multiple_choices(&session, object, &ids)
-        }
-    }
+    reading(&ctx, &session, &name, |store, viewer, object| {
+        let field = key_field(object, viewer, &field)?;
+        Ok(
+            match matching(store, viewer, object, field, &value).as_slice() {
+                [] => missing(),
+                [record] => {
+                    let fields = params.get("fields").map(String::as_str);
+                    Json(render(viewer, &session.version, object, record, fields)?).into_response()
+                }
+                several => {
+                    let ids: Vec<String> = several.iter().map(|r| r.id.clone()).collect();
+                    multiple_choices(&session, object, &ids)
+                }
+            },
+        )
+    })
 }

@@ -8,12 +8,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::json;
 
-use super::dml::{Dml, Lookup, Upserted, locate};
+use super::dml::{Lookup, Upserted, as_caller, locate};
 use super::records::{Params, key_field, multiple_choices, readable};
-use crate::clock::now_ms;
 use crate::rest::errors::ApiError;
 use crate::rest::validation::parse_body;
-use crate::rest::{Session, conditional, missing, rest_error};
+use crate::rest::{Session, conditional, rest_error};
 use crate::server::Ctx;
 use crate::soql::Out;
 
@@ -45,29 +44,11 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut state = ctx.sim.lock();
-    let Some((store, viewer)) = session.caller(&mut state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let fields = match parse_body(&body) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    match dml.create(object, fields) {
-        Ok(id) => created(&session, object.name, &id, None),
-        Err(e) => e.into_response(),
-    }
+    as_caller(&ctx, &session, &headers, |dml| {
+        let object = readable(&ctx, &dml.viewer, &name).ok_or_else(ApiError::not_found)?;
+        let id = dml.create(object, parse_body(&body)?)?;
+        Ok(created(&session, object.name, &id, None))
+    })
 }
 
 pub async fn update(
@@ -77,38 +58,18 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut state = ctx.sim.lock();
-    let Some((store, viewer)) = session.caller(&mut state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let fields = match parse_body(&body) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    let record_id = match locate(store, &viewer, Some(object), &id) {
-        Ok(record) => {
-            if let Some(response) = conditional::precondition_failed(&headers, record) {
-                return response;
-            }
-            record.id.clone()
+    as_caller(&ctx, &session, &headers, |dml| {
+        let object = readable(&ctx, &dml.viewer, &name).ok_or_else(ApiError::not_found)?;
+        let fields = parse_body(&body)?;
+        let record =
+            locate(dml.store, &dml.viewer, Some(object), &id).map_err(|_| ApiError::not_found())?;
+        if let Some(error) = conditional::precondition_failed(&headers, record) {
+            return Err(error);
         }
-        Err(_) => return missing(),
-    };
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    match dml.update(object, &record_id, fields) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => e.into_response(),
-    }
+        let record_id = record.id.clone();
+        dml.update(object, &record_id, fields)?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
 }
 
 /// `POST …/{Id}?_HttpMethod=PATCH`, for clients that cannot send PATCH.
@@ -151,37 +112,18 @@ pub async fn upsert(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut state = ctx.sim.lock();
-    let Some((store, viewer)) = session.caller(&mut state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let field = match key_field(object, &viewer, &field) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    let fields = match parse_body(&body) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    let modern = modern_upsert(&session.version);
-    match dml.upsert(object, field, &value, fields) {
-        Ok(Upserted::Created(id)) => created(&session, object.name, &id, modern.then_some(true)),
-        Ok(Upserted::Updated(id)) if modern => saved(StatusCode::OK, &id, Some(false)),
-        Ok(Upserted::Updated(_)) => StatusCode::NO_CONTENT.into_response(),
-        Ok(Upserted::Ambiguous(ids)) => multiple_choices(&session, object, &ids),
-        Err(e) => e.into_response(),
-    }
+    as_caller(&ctx, &session, &headers, |dml| {
+        let object = readable(&ctx, &dml.viewer, &name).ok_or_else(ApiError::not_found)?;
+        let field = key_field(object, &dml.viewer, &field)?;
+        let fields = parse_body(&body)?;
+        let modern = modern_upsert(&session.version);
+        Ok(match dml.upsert(object, field, &value, fields)? {
+            Upserted::Created(id) => created(&session, object.name, &id, modern.then_some(true)),
+            Upserted::Updated(id) if modern => saved(StatusCode::OK, &id, Some(false)),
+            Upserted::Updated(_) => StatusCode::NO_CONTENT.into_response(),
+            Upserted::Ambiguous(ids) => multiple_choices(&session, object, &ids),
+        })
+    })
 }
 
 pub async fn delete(
@@ -189,30 +131,16 @@ pub async fn delete(
     Extension(session): Extension<Session>,
     Path((_, name, id)): Path<(String, String, String)>,
 ) -> Response {
-    let mut state = ctx.sim.lock();
-    let Some((store, viewer)) = session.caller(&mut state) else {
-        return missing();
-    };
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let record_id = match locate(store, &viewer, Some(object), &id) {
-        Ok(record) => record.id.clone(),
-        Err(Lookup::Deleted) => {
-            return ApiError::bad("ENTITY_IS_DELETED", "entity is deleted").into_response();
-        }
-        Err(_) => return missing(),
-    };
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &HeaderMap::new(),
-        txn: session.txn,
-        now: now_ms(),
-    };
-    match dml.delete(object, &record_id) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => e.into_response(),
-    }
+    as_caller(&ctx, &session, &HeaderMap::new(), |dml| {
+        let object = readable(&ctx, &dml.viewer, &name).ok_or_else(ApiError::not_found)?;
+        let record_id = match locate(dml.store, &dml.viewer, Some(object), &id) {
+            Ok(record) => record.id.clone(),
+            Err(Lookup::Deleted) => {
+                return Err(ApiError::bad("ENTITY_IS_DELETED", "entity is deleted"));
+            }
+            Err(_) => return Err(ApiError::not_found()),
+        };
+        dml.delete(object, &record_id)?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })
 }

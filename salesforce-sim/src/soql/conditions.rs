@@ -9,26 +9,28 @@ use super::parser::Parser;
 
 impl Parser {
     pub(super) fn or(&mut self) -> Result<Cond, SoqlError> {
-        let mut terms = vec![self.and()?];
-        while self.keyword("OR") {
-            terms.push(self.and()?);
-        }
-        Ok(if terms.len() == 1 {
-            terms.remove(0)
-        } else {
-            Cond::Or(terms)
-        })
+        self.chain("OR", Self::and, Cond::Or)
     }
 
     fn and(&mut self) -> Result<Cond, SoqlError> {
-        let mut terms = vec![self.not()?];
-        while self.keyword("AND") {
-            terms.push(self.not()?);
+        self.chain("AND", Self::not, Cond::And)
+    }
+
+    /// `term (word term)*`: a lone term as it is, several joined by `join`.
+    fn chain(
+        &mut self,
+        word: &str,
+        term: fn(&mut Self) -> Result<Cond, SoqlError>,
+        join: fn(Vec<Cond>) -> Cond,
+    ) -> Result<Cond, SoqlError> {
+        let mut terms = vec![term(self)?];
+        while self.keyword(word) {
+            terms.push(term(self)?);
         }
         Ok(if terms.len() == 1 {
             terms.remove(0)
         } else {
-            Cond::And(terms)
+            join(terms)
         })
     }
 
@@ -56,9 +58,9 @@ impl Parser {
         }
         self.next();
         self.expect(Tok::LParen)?;
-        self.signed()?;
+        self.number::<f64>()?;
         self.expect(Tok::Comma)?;
-        self.signed()?;
+        self.number::<f64>()?;
         self.expect(Tok::RParen)?;
         self.expect(Tok::Comma)?;
         match &self.peek().tok {
@@ -70,19 +72,8 @@ impl Parser {
             return Err(self.unexpected());
         }
         self.next();
-        self.signed()?;
+        self.number::<f64>()?;
         Ok(Cond::Distance(path))
-    }
-
-    fn signed(&mut self) -> Result<f64, SoqlError> {
-        match &self.peek().tok {
-            Tok::Num(n) => {
-                let value = n.parse().map_err(|_| self.unexpected())?;
-                self.next();
-                Ok(value)
-            }
-            _ => Err(self.unexpected()),
-        }
     }
 
     fn comparison(&mut self) -> Result<Cond, SoqlError> {
@@ -186,7 +177,7 @@ impl Parser {
                     let name = name.to_string();
                     self.next();
                     self.expect(Tok::Colon)?;
-                    let n = self.number()? as i64;
+                    let n = self.number::<usize>()? as i64;
                     let (start, end) = range(&name, n).ok_or_else(|| {
                         SoqlError::malformed(token.pos, format!("unexpected token: {word}"))
                     })?;

@@ -47,6 +47,15 @@ pub struct SoqlError {
 }
 
 impl SoqlError {
+    /// `{what}: {path}`, at the path.
+    pub(crate) fn about(kind: ErrorKind, what: &str, path: &ast::Path) -> Self {
+        SoqlError {
+            kind,
+            pos: path.pos,
+            message: format!("{what}: {}", path.parts.join(".")),
+        }
+    }
+
     pub fn malformed(pos: usize, message: String) -> Self {
         SoqlError {
             kind: ErrorKind::MalformedQuery,

@@ -102,7 +102,7 @@ impl Parser {
         Ok(Path { parts, pos })
     }
 
-    pub(super) fn number(&mut self) -> Result<usize, SoqlError> {
+    pub(super) fn number<N: std::str::FromStr>(&mut self) -> Result<N, SoqlError> {
         match &self.peek().tok {
             Tok::Num(n) => {
                 let value = n.parse().map_err(|_| self.unexpected())?;

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Json, Response};
 use serde_json::Value;
 
 use super::{list, pairs, param, too_many};
+use crate::rest::Session;
 use crate::rest::dml::locate;
 use crate::rest::errors::ApiError;
-use crate::rest::records::{no_such_column, readable, render};
-use crate::rest::{Session, missing};
+use crate::rest::records::{no_such_column, reading, render};
 use crate::server::Ctx;
 use crate::soql::Out;
 
@@ -27,31 +27,23 @@ fn retrieved(
     ids: &[String],
     fields: &[String],
 ) -> Response {
-    let state = ctx.sim.lock();
-    let Some((store, viewer)) = session.viewer(&state) else {
-        return missing();
-    };
-    let Some(object) = readable(ctx, &viewer, name) else {
-        return missing();
-    };
-    // An unknown field is an error even when no id matches.
-    let hidden = |f: &String| object.field(f).is_none_or(|d| !viewer.sees(object, d));
-    if let Some(bad) = fields.iter().find(|f| hidden(f)) {
-        return no_such_column(bad, object).into_response();
-    }
-    let wanted = fields.join(",");
-    let mut rows = Vec::new();
-    for id in ids {
-        let row = match locate(store, &viewer, Some(object), id) {
-            Ok(record) => match render(&viewer, &session.version, object, record, Some(&wanted)) {
-                Ok(row) => row,
-                Err(e) => return e.into_response(),
-            },
-            Err(_) => Out::Plain(Value::Null),
-        };
-        rows.push(row);
-    }
-    Json(Out::List(rows)).into_response()
+    reading(ctx, session, name, |store, viewer, object| {
+        // An unknown field is an error even when no id matches.
+        let hidden = |f: &String| object.field(f).is_none_or(|d| !viewer.sees(object, d));
+        if let Some(bad) = fields.iter().find(|f| hidden(f)) {
+            return Err(no_such_column(bad, object));
+        }
+        let wanted = fields.join(",");
+        let mut rows = Vec::new();
+        for id in ids {
+            let row = match locate(store, viewer, Some(object), id) {
+                Ok(record) => render(viewer, &session.version, object, record, Some(&wanted))?,
+                Err(_) => Out::Plain(Value::Null),
+            };
+            rows.push(row);
+        }
+        Ok(Json(Out::List(rows)).into_response())
+    })
 }
 
 fn required(ids: &[String], fields: &[String]) -> Option<Response> {

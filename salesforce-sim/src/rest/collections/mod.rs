@@ -14,13 +14,12 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Json, Response};
 use serde_json::{Value, json};
 
-use crate::clock::now_ms;
 use crate::ids;
-use crate::rest::dml::{Dml, Lookup, Upserted, locate};
+use crate::rest::Session;
+use crate::rest::dml::{Dml, Lookup, Upserted, as_caller, locate};
 use crate::rest::errors::ApiError;
 use crate::rest::records::{key_field, readable};
 use crate::rest::validation::fields_of;
-use crate::rest::{Session, missing};
 use crate::schema::ObjectDef;
 use crate::server::Ctx;
 use crate::sharing::Viewer;
@@ -67,6 +66,18 @@ enum Outcome {
 }
 
 impl Outcome {
+    /// A create, update or delete that saved the record `id` or failed.
+    fn of(saved: Result<String, ApiError>, inserted: bool) -> Self {
+        match saved {
+            Ok(id) => Outcome::Saved {
+                id,
+                created: None,
+                inserted,
+            },
+            Err(error) => Outcome::Failed(error),
+        }
+    }
+
     fn result(&self, rolled_back: bool) -> Value {
         match self {
             Outcome::Saved { id, inserted, .. } if rolled_back => {
@@ -166,13 +177,28 @@ fn each(
     Json(results).into_response()
 }
 
-macro_rules! caller {
-    ($ctx:expr, $session:expr, $state:ident, $store:ident, $viewer:ident) => {
-        let mut $state = $ctx.sim.lock();
-        let Some(($store, $viewer)) = $session.caller(&mut $state) else {
-            return missing();
-        };
+/// Parses a create or update body and runs `one` on each record with the object its
+/// `attributes.type` names (or why it names none the caller may use).
+fn each_record(
+    ctx: &Ctx,
+    session: &Session,
+    headers: &HeaderMap,
+    body: &[u8],
+    one: impl Fn(&mut Dml, Result<&ObjectDef, ApiError>, Value) -> Outcome,
+) -> Response {
+    let (all_or_none, records) = match parse(body) {
+        Ok(p) => p,
+        Err(response) => return response,
     };
+    as_caller(ctx, session, headers, |dml| {
+        let objects: Vec<Result<&ObjectDef, ApiError>> = records
+            .iter()
+            .map(|r| record_type(ctx, &dml.viewer, r))
+            .collect();
+        Ok(each(dml, all_or_none, records.len(), |dml, i| {
+            one(dml, objects[i].clone(), records[i].clone())
+        }))
+    })
 }
 
 /// `POST /composite/sobjects`: create records of any objects, in order.
@@ -182,35 +208,9 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (all_or_none, records) = match parse(&body) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    caller!(ctx, session, state, store, viewer);
-    let objects: Vec<Result<&ObjectDef, ApiError>> = records
-        .iter()
-        .map(|r| record_type(&ctx, &viewer, r))
-        .collect();
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    each(&mut dml, all_or_none, records.len(), |dml, i| {
-        let outcome = objects[i]
-            .clone()
-            .and_then(|object| dml.create(object, fields_of(records[i].clone())?));
-        match outcome {
-            Ok(id) => Outcome::Saved {
-                id,
-                created: None,
-                inserted: true,
-            },
-            Err(error) => Outcome::Failed(error),
-        }
+    each_record(&ctx, &session, &headers, &body, |dml, object, record| {
+        let id = object.and_then(|object| dml.create(object, fields_of(record)?));
+        Outcome::of(id, true)
     })
 }
 
@@ -221,25 +221,8 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let (all_or_none, records) = match parse(&body) {
-        Ok(p) => p,
-        Err(response) => return response,
-    };
-    caller!(ctx, session, state, store, viewer);
-    let objects: Vec<Result<&ObjectDef, ApiError>> = records
-        .iter()
-        .map(|r| record_type(&ctx, &viewer, r))
-        .collect();
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    each(&mut dml, all_or_none, records.len(), |dml, i| {
-        let mut fields = match fields_of(records[i].clone()) {
+    each_record(&ctx, &session, &headers, &body, |dml, object, record| {
+        let mut fields = match fields_of(record) {
             Ok(f) => f,
             Err(error) => return Outcome::Failed(error),
         };
@@ -248,7 +231,7 @@ pub async fn update(
             let error = ApiError::bad("MISSING_ARGUMENT", "Id not specified in an update call");
             return Outcome::Failed(error);
         };
-        let outcome = objects[i].clone().and_then(|object| {
+        let outcome = object.and_then(|object| {
             let wrong_type = ids::canonical(&id).is_none_or(|c| !c.starts_with(object.key_prefix));
             if wrong_type {
                 let message = format!("{} ID: id value of incorrect type: {id}", object.label);
@@ -259,14 +242,7 @@ pub async fn update(
             let record_id = record.id.clone();
             dml.update(object, &record_id, fields).map(|()| record_id)
         });
-        match outcome {
-            Ok(id) => Outcome::Saved {
-                id,
-                created: None,
-                inserted: false,
-            },
-            Err(error) => Outcome::Failed(error),
-        }
+        Outcome::of(outcome, false)
     })
 }
 
@@ -282,56 +258,44 @@ pub async fn upsert(
         Ok(p) => p,
         Err(response) => return response,
     };
-    caller!(ctx, session, state, store, viewer);
-    let Some(object) = readable(&ctx, &viewer, &name) else {
-        return missing();
-    };
-    let key = match key_field(object, &viewer, &field) {
-        Ok(k) => k,
-        Err(e) => return e.into_response(),
-    };
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
-    each(&mut dml, all_or_none, records.len(), |dml, i| {
-        let outcome = fields_of(records[i].clone()).and_then(|mut fields| {
-            let given = fields.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
-            let value = given
-                .and_then(|k| fields.remove(&k))
-                .and_then(|v| v.as_str().map(String::from));
-            let Some(value) = value else {
-                return Err(ApiError::bad(
-                    "MISSING_ARGUMENT",
-                    format!("{key} not specified"),
-                ));
-            };
-            dml.upsert(object, key, &value, fields)
-        });
-        match outcome {
-            Ok(Upserted::Created(id)) => Outcome::Saved {
-                id,
-                created: Some(true),
-                inserted: true,
-            },
-            Ok(Upserted::Updated(id)) => Outcome::Saved {
-                id,
-                created: Some(false),
-                inserted: false,
-            },
-            Ok(Upserted::Ambiguous(found)) => {
-                let message = format!(
-                    "more than one record found for external id field: [{}]",
-                    found.join(", ")
-                );
-                Outcome::Failed(ApiError::bad("DUPLICATE_EXTERNAL_ID", message))
+    as_caller(&ctx, &session, &headers, |dml| {
+        let object = readable(&ctx, &dml.viewer, &name).ok_or_else(ApiError::not_found)?;
+        let key = key_field(object, &dml.viewer, &field)?;
+        Ok(each(dml, all_or_none, records.len(), |dml, i| {
+            let outcome = fields_of(records[i].clone()).and_then(|mut fields| {
+                let given = fields.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
+                let value = given
+                    .and_then(|k| fields.remove(&k))
+                    .and_then(|v| v.as_str().map(String::from));
+                let Some(value) = value else {
+                    return Err(ApiError::bad(
+                        "MISSING_ARGUMENT",
+                        format!("{key} not specified"),
+                    ));
+                };
+                dml.upsert(object, key, &value, fields)
+            });
+            match outcome {
+                Ok(Upserted::Created(id)) => Outcome::Saved {
+                    id,
+                    created: Some(true),
+                    inserted: true,
+                },
+                Ok(Upserted::Updated(id)) => Outcome::Saved {
+                    id,
+                    created: Some(false),
+                    inserted: false,
+                },
+                Ok(Upserted::Ambiguous(found)) => {
+                    let message = format!(
+                        "more than one record found for external id field: [{}]",
+                        found.join(", ")
+                    );
+                    Outcome::Failed(ApiError::bad("DUPLICATE_EXTERNAL_ID", message))
+                }
+                Err(error) => Outcome::Failed(error),
             }
-            Err(error) => Outcome::Failed(error),
-        }
+        }))
     })
 }
 
@@ -350,33 +314,18 @@ pub async fn delete(
         return too_many(MAX_RECORDS);
     }
     let all_or_none = param(&params, "allOrNone").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    caller!(ctx, session, state, store, viewer);
-    let headers = HeaderMap::new();
-    let mut dml = Dml {
-        store,
-        viewer,
-        version: &session.version,
-        headers: &headers,
-        txn: session.txn,
-        now: now_ms(),
-    };
     let schema = &ctx.sim.schema;
-    each(&mut dml, all_or_none, ids.len(), |dml, i| {
-        let id = &ids[i];
-        let found = locate(dml.store, &dml.viewer, None, id)
-            .map(|r| (r.id.clone(), r.object))
-            .map_err(|l| lookup_error(l, id));
-        let outcome = found.and_then(|(record_id, name)| {
-            let object = schema.object(name).ok_or_else(|| unsupported(name))?;
-            dml.delete(object, &record_id).map(|()| record_id)
-        });
-        match outcome {
-            Ok(id) => Outcome::Saved {
-                id,
-                created: None,
-                inserted: false,
-            },
-            Err(error) => Outcome::Failed(error),
-        }
+    as_caller(&ctx, &session, &HeaderMap::new(), |dml| {
+        Ok(each(dml, all_or_none, ids.len(), |dml, i| {
+            let id = &ids[i];
+            let found = locate(dml.store, &dml.viewer, None, id)
+                .map(|r| (r.id.clone(), r.object))
+                .map_err(|l| lookup_error(l, id));
+            let outcome = found.and_then(|(record_id, name)| {
+                let object = schema.object(name).ok_or_else(|| unsupported(name))?;
+                dml.delete(object, &record_id).map(|()| record_id)
+            });
+            Outcome::of(outcome, false)
+        }))
     })
 }

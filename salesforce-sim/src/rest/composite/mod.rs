@@ -7,7 +7,7 @@ mod references;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Json, Response};
 use axum::{Extension, Router};
 use serde::Deserialize;
@@ -134,14 +134,7 @@ async fn dispatch(
 ) -> Result<Outcome, Unresolved> {
     let url = in_text(&sub.url, bodies)?;
     if !supported(&url) {
-        return Ok(Outcome::error(
-            &sub.reference_id,
-            &ApiError::new(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "The requested resource does not exist",
-            ),
-        ));
+        return Ok(Outcome::error(&sub.reference_id, &ApiError::not_found()));
     }
     let body = match &sub.body {
         Some(value) => Body::from(serde_json::to_vec(&in_json(value, bodies)?).unwrap_or_default()),
@@ -161,14 +154,7 @@ async fn dispatch(
         }
     }
     let Ok(mut request) = request.body(body) else {
-        return Ok(Outcome::error(
-            &sub.reference_id,
-            &ApiError::new(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                "The requested resource does not exist",
-            ),
-        ));
+        return Ok(Outcome::error(&sub.reference_id, &ApiError::not_found()));
     };
     request.extensions_mut().insert(Subrequest(session.clone()));
     let request = trim_trailing_slash(request).await;

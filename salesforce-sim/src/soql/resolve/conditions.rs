@@ -52,29 +52,21 @@ pub(super) fn canonical_cond(
                 ));
             };
             if field_kind(object, &path.parts, scope.schema) != Some(FieldType::Multipicklist) {
-                let message = format!(
-                    "invalid operator on non multi-select picklist field: {}",
-                    path.parts.join(".")
-                );
-                return Err(SoqlError {
-                    kind: ErrorKind::InvalidField,
-                    pos: path.pos,
-                    message,
-                });
+                return Err(SoqlError::about(
+                    ErrorKind::InvalidField,
+                    "invalid operator on non multi-select picklist field",
+                    path,
+                ));
             }
             Ok(())
         }
         Cond::Distance(path) => {
             canonical_path(path, object, scope)?;
-            let message = format!(
-                "DISTANCE needs a geolocation field: {}",
-                path.parts.join(".")
-            );
-            Err(SoqlError {
-                kind: ErrorKind::InvalidField,
-                pos: path.pos,
-                message,
-            })
+            Err(SoqlError::about(
+                ErrorKind::InvalidField,
+                "DISTANCE needs a geolocation field",
+                path,
+            ))
         }
         Cond::SemiJoin {
             path,

@@ -152,15 +152,11 @@ fn check_grouping(query: &Query) -> Result<(), SoqlError> {
     for expr in exprs {
         match expr {
             Expr::Scalar(scalar) if !grouped.iter().any(|g| g.same(scalar)) => {
-                let message = format!(
-                    "Field must be grouped or aggregated: {}",
-                    scalar.path.parts.join(".")
-                );
-                return Err(SoqlError {
-                    kind: ErrorKind::MalformedQuery,
-                    pos: scalar.path.pos,
-                    message,
-                });
+                return Err(SoqlError::about(
+                    ErrorKind::MalformedQuery,
+                    "Field must be grouped or aggregated",
+                    &scalar.path,
+                ));
             }
             Expr::Grouping(path)
                 if !rolled
@@ -168,11 +164,11 @@ fn check_grouping(query: &Query) -> Result<(), SoqlError> {
                         .iter()
                         .any(|g| g.func.is_none() && g.path.parts == path.parts) =>
             {
-                let message = format!(
-                    "GROUPING() needs a field of ROLLUP or CUBE: {}",
-                    path.parts.join(".")
-                );
-                return Err(malformed(path.pos, message));
+                return Err(SoqlError::about(
+                    ErrorKind::MalformedQuery,
+                    "GROUPING() needs a field of ROLLUP or CUBE",
+                    path,
+                ));
             }
             _ => {}
         }
@@ -263,15 +259,11 @@ fn canonical_scalar(
             _ => false,
         };
         if !fits {
-            let message = format!(
-                "Invalid date function on field: {}",
-                scalar.path.parts.join(".")
-            );
-            return Err(SoqlError {
-                kind: ErrorKind::InvalidField,
-                pos: scalar.path.pos,
-                message,
-            });
+            return Err(SoqlError::about(
+                ErrorKind::InvalidField,
+                "Invalid date function on field",
+                &scalar.path,
+            ));
         }
     }
     Ok(())
