@@ -35,7 +35,7 @@ async fn create_answers_a_result_per_record_and_all_or_none_rolls_back() {
         json!({"attributes": {"type": "Contact"}, "LastName": "Bluth", "Email": "gob@example.com"});
     let records =
         json!({"allOrNone": false, "records": [account("Coll A"), contact, account("Coll B")]});
-    let (status, results) = api_send(&t, Method::POST, COLLECTION, Some(records), &[]).await;
+    let (status, results) = send(&t, Method::POST, COLLECTION, records).await;
     assert_eq!(status, StatusCode::OK);
     let ids: Vec<&str> = results
         .as_array()
@@ -55,7 +55,7 @@ async fn create_answers_a_result_per_record_and_all_or_none_rolls_back() {
 
     let bad = json!({"attributes": {"type": "Contact"}, "FirstName": "No last name"});
     let records = json!({"allOrNone": false, "records": [account("Coll C"), bad.clone()]});
-    let (_, results) = api_send(&t, Method::POST, COLLECTION, Some(records), &[]).await;
+    let (_, results) = send(&t, Method::POST, COLLECTION, records).await;
     assert_eq!(results[0]["success"], true);
     assert_eq!(
         results[1],
@@ -64,7 +64,7 @@ async fn create_answers_a_result_per_record_and_all_or_none_rolls_back() {
 
     let records =
         json!({"allOrNone": true, "records": [account("Coll D"), bad, account("Coll E")]});
-    let (status, results) = api_send(&t, Method::POST, COLLECTION, Some(records), &[]).await;
+    let (status, results) = send(&t, Method::POST, COLLECTION, records).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         codes(&results),
@@ -92,21 +92,14 @@ async fn create_answers_a_result_per_record_and_all_or_none_rolls_back() {
     );
 
     let many: Vec<Value> = (0..201).map(|n| account(&format!("Bulk {n}"))).collect();
-    let (status, body) = api_send(
-        &t,
-        Method::POST,
-        COLLECTION,
-        Some(json!({"records": many})),
-        &[],
-    )
-    .await;
+    let (status, body) = send(&t, Method::POST, COLLECTION, json!({"records": many})).await;
     assert_eq!(
         (status, body[0]["errorCode"].as_str()),
         (StatusCode::BAD_REQUEST, Some("EXCEEDED_ID_LIMIT"))
     );
     let typeless =
         json!({"records": [{"Name": "No type"}, {"attributes": {"type": "Nope__c"}, "Name": "x"}]});
-    let (_, results) = api_send(&t, Method::POST, COLLECTION, Some(typeless), &[]).await;
+    let (_, results) = send(&t, Method::POST, COLLECTION, typeless).await;
     assert_eq!(
         codes(&results),
         [json!("INVALID_TYPE"), json!("INVALID_TYPE")]
@@ -119,23 +112,17 @@ async fn create_answers_a_result_per_record_and_all_or_none_rolls_back() {
 
 #[tokio::test]
 async fn get_update_and_delete_follow_sharing() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
-    let (_, theirs) = soql(
+    let (_sim, admin, standard) = start_both().await;
+    let theirs = &ids(
         &admin,
         &format!("SELECT Id FROM Opportunity WHERE OwnerId = '{ADMIN_ID}' LIMIT 1"),
     )
-    .await;
-    let (_, mine) = soql(&standard, "SELECT Id FROM Opportunity LIMIT 1").await;
-    let (theirs, mine) = (
-        theirs["records"][0]["Id"].as_str().unwrap(),
-        mine["records"][0]["Id"].as_str().unwrap(),
-    );
+    .await[0];
+    let mine = &ids(&standard, "SELECT Id FROM Opportunity LIMIT 1").await[0];
     let path = format!("{COLLECTION}/Opportunity?ids={mine},{theirs},nope&fields=Name,Amount");
     let (status, _, rows) = api_get(&standard, &path).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(rows[0]["Id"], mine);
+    assert_eq!(rows[0]["Id"], *mine);
     assert!(rows[0]["Name"].is_string() && rows[0]["attributes"]["type"] == "Opportunity");
     assert_eq!(
         (rows[1].clone(), rows[2].clone()),
@@ -159,12 +146,11 @@ async fn get_update_and_delete_follow_sharing() {
         .0,
         StatusCode::NOT_FOUND
     );
-    let (_, rows) = api_send(
+    let (_, rows) = send(
         &admin,
         Method::POST,
         &format!("{COLLECTION}/Opportunity"),
-        Some(json!({"ids": [theirs], "fields": ["StageName"]})),
-        &[],
+        json!({"ids": [theirs], "fields": ["StageName"]}),
     )
     .await;
     assert!(rows[0]["StageName"].is_string());
@@ -175,7 +161,7 @@ async fn get_update_and_delete_follow_sharing() {
         {"attributes": {"type": "Opportunity"}, "id": "001000000000000AAA", "Description": "Wrong object"},
         {"attributes": {"type": "Opportunity"}, "Description": "No id"},
     ]});
-    let (status, results) = api_send(&standard, Method::PATCH, COLLECTION, Some(update), &[]).await;
+    let (status, results) = send(&standard, Method::PATCH, COLLECTION, update).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         results[0],
@@ -201,19 +187,18 @@ async fn get_update_and_delete_follow_sharing() {
     assert_eq!(check["records"][0]["Description"], "Updated in bulk");
     let hidden =
         json!({"records": [{"attributes": {"type": "Account"}, "Name": "S", "AnnualRevenue": 5}]});
-    let (_, results) = api_send(&standard, Method::POST, COLLECTION, Some(hidden), &[]).await;
+    let (_, results) = send(&standard, Method::POST, COLLECTION, hidden).await;
     assert_eq!(
         codes(&results),
         [json!("INVALID_FIELD")],
         "field-level security applies"
     );
 
-    let (_, created) = api_send(
+    let (_, created) = send(
         &admin,
         Method::POST,
         COLLECTION,
-        Some(json!({"records": [account("Del A"), account("Del B")]})),
-        &[],
+        json!({"records": [account("Del A"), account("Del B")]}),
     )
     .await;
     let (a, b) = (
@@ -280,7 +265,7 @@ async fn upsert_by_external_id_says_what_it_created() {
         "../../../shared/salesforce/fixtures/requests/composite_sobjects_upsert_by_email.request.cumulusci.json"
     ))
     .unwrap();
-    let (status, results) = api_send(&t, Method::PATCH, path, Some(request.clone()), &[]).await;
+    let (status, results) = send(&t, Method::PATCH, path, request.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         results
@@ -293,7 +278,7 @@ async fn upsert_by_external_id_says_what_it_created() {
     let mut again = request;
     again["records"][0]["FirstName"] = json!("Michael");
     again["records"].as_array_mut().unwrap().push(json!({"attributes": {"type": "Contact"}, "LastName": "Funke", "Email": "maeby.funke@example.com"}));
-    let (_, results) = api_send(&t, Method::PATCH, path, Some(again), &[]).await;
+    let (_, results) = send(&t, Method::PATCH, path, again).await;
     let created: Vec<bool> = results
         .as_array()
         .unwrap()
@@ -308,14 +293,13 @@ async fn upsert_by_external_id_says_what_it_created() {
     .await;
     assert_eq!(r["records"][0]["FirstName"], "Michael");
     let keyless = json!({"records": [{"attributes": {"type": "Contact"}, "LastName": "Nobody"}]});
-    let (_, results) = api_send(&t, Method::PATCH, path, Some(keyless), &[]).await;
+    let (_, results) = send(&t, Method::PATCH, path, keyless).await;
     assert_eq!(codes(&results), [json!("MISSING_ARGUMENT")]);
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v67.0/composite/sobjects/Contact/Title",
-        Some(json!({"records": []})),
-        &[],
+        json!({"records": []}),
     )
     .await;
     assert_eq!(

@@ -11,7 +11,7 @@ const COMPOSITE: &str = "/services/data/v67.0/composite";
 
 async fn composite(token: &Value, all_or_none: bool, subrequests: Value) -> Vec<Value> {
     let body = json!({"allOrNone": all_or_none, "compositeRequest": subrequests});
-    let (status, answer) = api_send(token, Method::POST, COMPOSITE, Some(body), &[]).await;
+    let (status, answer) = send(token, Method::POST, COMPOSITE, body).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     answer["compositeResponse"].as_array().unwrap().clone()
 }
@@ -78,15 +78,12 @@ async fn errors_stay_inside_the_200_and_halt_what_depends_on_them() {
     assert_eq!(results[4]["body"]["totalSize"], 40);
 
     let standard = login(&sim, STANDARD_USER).await;
-    let (_, theirs) = soql(
+    let theirs = &ids(
         &t,
         "SELECT Id FROM Opportunity WHERE OwnerId = '0055i0000000001AAA' LIMIT 1",
     )
-    .await;
-    let url = format!(
-        "/services/data/v67.0/sobjects/Opportunity/{}",
-        theirs["records"][0]["Id"].as_str().unwrap()
-    );
+    .await[0];
+    let url = format!("/services/data/v67.0/sobjects/Opportunity/{theirs}");
     let results = composite(
         &standard,
         false,
@@ -151,13 +148,7 @@ async fn conditional_headers_limits_and_call_counting() {
     let (_, _, _) = api_get(&t, "/services/data/v67.0/sobjects").await;
     let since = "Sun, 01 Jan 2090 00:00:00 GMT";
     let sub = |n: u32| json!({"method": "GET", "url": "/services/data/v49.0/sobjects", "referenceId": format!("g{n}"), "httpHeaders": {"If-Modified-Since": since}});
-    control(
-        &sim.urls.login_production,
-        Method::DELETE,
-        "/__sim/calls",
-        None,
-    )
-    .await;
+    sim_control(&sim, Method::DELETE, "/__sim/calls", None).await;
     let url = format!("{}{COMPOSITE}", sim.urls.instances[0]);
     let response = http()
         .post(&url)
@@ -179,13 +170,7 @@ async fn conditional_headers_limits_and_call_counting() {
         headers["ETag"].is_string() && headers["Last-Modified"].is_string(),
         "{headers:?}"
     );
-    let (_, calls) = control(
-        &sim.urls.login_production,
-        Method::GET,
-        "/__sim/calls",
-        None,
-    )
-    .await;
+    let (_, calls) = sim_control(&sim, Method::GET, "/__sim/calls", None).await;
     assert_eq!(
         calls,
         json!({"POST /services/data/{version}/composite": 1, "POST /services/data/{version}/composite 200": 1}),
@@ -207,12 +192,11 @@ async fn conditional_headers_limits_and_call_counting() {
     );
 
     let many: Vec<Value> = (0..26).map(sub).collect();
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::POST,
         COMPOSITE,
-        Some(json!({"compositeRequest": many})),
-        &[],
+        json!({"compositeRequest": many}),
     )
     .await;
     assert_eq!(
@@ -220,17 +204,15 @@ async fn conditional_headers_limits_and_call_counting() {
         (StatusCode::BAD_REQUEST, Some("LIMIT_EXCEEDED"))
     );
     let queries: Vec<Value> = (0..6).map(|n| json!({"method": "GET", "url": "/services/data/v67.0/query?q=SELECT+Id+FROM+Account", "referenceId": format!("q{n}")})).collect();
-    let (status, _) = api_send(
+    let (status, _) = send(
         &t,
         Method::POST,
         COMPOSITE,
-        Some(json!({"compositeRequest": queries})),
-        &[],
+        json!({"compositeRequest": queries}),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, body) =
-        api_send(&t, Method::POST, COMPOSITE, Some(json!({"nope": []})), &[]).await;
+    let (status, body) = send(&t, Method::POST, COMPOSITE, json!({"nope": []})).await;
     assert_eq!(
         (status, body[0]["errorCode"].as_str()),
         (StatusCode::BAD_REQUEST, Some("JSON_PARSER_ERROR"))

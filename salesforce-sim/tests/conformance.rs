@@ -89,10 +89,10 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
     let login = env.sim.urls.login_production.clone();
     let sim = match name {
         "rest/create_record_201.cumulusci.json" | "rest/create_success_201.restforce.json" => {
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", Some(json!({"Name": "Conformance"})), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", json!({"Name": "Conformance"})).await.1
         }
         "rest/upsert_created_201.restforce.json" => {
-            api_send(&env.admin, Method::PATCH, "/services/data/v45.0/sobjects/Account/External_Id__c/CONF-1", Some(json!({"Name": "Up"})), &[]).await.1
+            send(&env.admin, Method::PATCH, "/services/data/v45.0/sobjects/Account/External_Id__c/CONF-1", json!({"Name": "Up"})).await.1
         }
         "rest/describe_account.cumulusci.json" => {
             rules.allowed = vec![
@@ -112,7 +112,7 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
             get(env, "/services/data/v67.0/sobjects/Quality_Issue__c/describe").await
         }
         "rest/get_deleted.restforce.json" | "rest/get_updated.restforce.json" => {
-            let (_, created) = api_send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", Some(json!({"Name": "Gone"})), &[]).await;
+            let (_, created) = send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", json!({"Name": "Gone"})).await;
             let id = created["id"].as_str().unwrap();
             api_send(&env.admin, Method::DELETE, &format!("/services/data/v67.0/sobjects/Account/{id}"), None, &[]).await;
             let kind = if name.contains("deleted") { "deleted" } else { "updated" };
@@ -127,25 +127,25 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
             for sub in request["compositeRequest"].as_array_mut().unwrap() {
                 sub["httpHeaders"]["If-Modified-Since"] = json!(since);
             }
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite", Some(request), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/composite", request).await.1
         }
         "rest/composite_response_ok.cumulusci.json" => {
             let sub = |n: usize, field: &str| json!({"method": "GET", "url": format!("/services/data/v67.0/query/?q=SELECT {field} FROM Account WHERE Name = 'Globex Corp'"), "referenceId": format!("CCI__RefId__{n}__")});
             let request = json!({"compositeRequest": [sub(0, "Id"), sub(1, "Name"), sub(2, "Id"), sub(3, "Name")]});
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite", Some(request), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/composite", request).await.1
         }
         "errors/composite_subrequest_invalid_type_soql.cumulusci.json" => {
             let recorded = serde_json::to_string(&load("requests/composite_query_subrequests.request.cumulusci.json")).unwrap();
             let request: Value = serde_json::from_str(&recorded.replace("vxx.0", "v67.0")).unwrap();
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite", Some(request), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/composite", request).await.1
         }
         "errors/composite_subrequest_not_found.cumulusci.json" => {
             let request = json!({"compositeRequest": [{"method": "GET", "url": "/services/data/v67.0/sobjects/Account/001000000000000AAA", "referenceId": "CCI__RefId__0__"}]});
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite", Some(request), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/composite", request).await.1
         }
         "rest/composite_sobjects_create.cumulusci.json" => {
             let records: Vec<Value> = (0..6).map(|n| json!({"attributes": {"type": "Account"}, "Name": format!("Collection {n}")})).collect();
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/composite/sobjects", Some(json!({"allOrNone": false, "records": records})), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/composite/sobjects", json!({"allOrNone": false, "records": records})).await.1
         }
         "rest/composite_sobjects_upsert_created.cumulusci.json" | "rest/composite_sobjects_upsert_mixed.cumulusci.json" => {
             let mut request = load("requests/composite_sobjects_upsert_by_email.request.cumulusci.json");
@@ -154,12 +154,12 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
                 record["Email"] = json!(format!("{tag}.{}", record["Email"].as_str().unwrap()));
             }
             let path = "/services/data/v67.0/composite/sobjects/Contact/Email";
-            let first = api_send(&env.admin, Method::PATCH, path, Some(request.clone()), &[]).await.1;
+            let first = send(&env.admin, Method::PATCH, path, request.clone()).await.1;
             if tag == "created" {
                 first
             } else {
                 request["records"].as_array_mut().unwrap().push(json!({"attributes": {"type": "Contact"}, "LastName": "Funke", "Email": "mixed.maeby@example.com"}));
-                api_send(&env.admin, Method::PATCH, path, Some(request), &[]).await.1
+                send(&env.admin, Method::PATCH, path, request).await.1
             }
         }
         "rest/limits.simple-salesforce.json" => get(env, "/services/data/v67.0/limits").await,
@@ -235,7 +235,7 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
             get(env, &format!("/services/data/v67.0/search?q={}", q(sosl))).await
         }
         "errors/invalid_field_write.restforce.json" => {
-            api_send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", Some(json!({"Name": "X", "foo": 1})), &[]).await.1
+            send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Account", json!({"Name": "X", "foo": 1})).await.1
         }
         "errors/invalid_session_id_401.restforce.json" => {
             let bad = json!({"instance_url": env.sim.urls.instances[0], "access_token": "00D!nope"});
@@ -244,7 +244,7 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
         "errors/malformed_search.restforce.json" => get(env, "/services/data/v67.0/search?q=FIND+Globex").await,
         "errors/not_found_describe_404.restforce.json" => get(env, "/services/data/v67.0/sobjects/Whizbang/describe").await,
         "errors/not_found_external_id_field.restforce.json" => {
-            api_send(&env.admin, Method::PATCH, "/services/data/v67.0/sobjects/Account/Namez/x", Some(json!({})), &[]).await.1
+            send(&env.admin, Method::PATCH, "/services/data/v67.0/sobjects/Account/Namez/x", json!({})).await.1
         }
         "errors/upsert_300_multiple_choices.restforce.json" => {
             for _ in 0..2 {
@@ -252,7 +252,7 @@ async fn case(env: &Env, name: &str) -> (Value, Value, Rules) {
                 api_send(&env.admin, Method::POST, "/services/data/v67.0/sobjects/Contact", Some(twin), &[("Sforce-Duplicate-Rule-Header", "allowSave=true")]).await;
             }
             let path = "/services/data/v67.0/sobjects/Contact/Email/conformance.twin@example.com";
-            let (status, body) = api_send(&env.admin, Method::PATCH, path, Some(json!({"Title": "x"})), &[]).await;
+            let (status, body) = send(&env.admin, Method::PATCH, path, json!({"Title": "x"})).await;
             assert_eq!(status, StatusCode::MULTIPLE_CHOICES);
             body
         }

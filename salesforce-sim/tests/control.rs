@@ -150,12 +150,11 @@ async fn run_time_users_apps_settings_and_reset() {
     );
 
     let admin = login(&sim, ADMIN).await;
-    let (_, created) = api_send(
+    let (_, created) = send(
         &admin,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Temp"})),
-        &[],
+        json!({"Name": "Temp"}),
     )
     .await;
     control(login_host, Method::POST, "/__sim/reset", None).await;
@@ -195,8 +194,8 @@ async fn a_profile_change_applies_to_the_next_request() {
         StatusCode::OK
     );
     let change = json!({"profile": "Standard User"});
-    let (status, body) = control(
-        &sim.urls.login_production,
+    let (status, body) = sim_control(
+        &sim,
         Method::PATCH,
         "/__sim/users/admin@acme.sim",
         Some(change),

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use reqwest::{Method, StatusCode};
-use salesforce_sim::RunningSim;
 use serde_json::{Value, json};
 
 struct Answer {
@@ -36,21 +35,12 @@ async fn describe(token: &Value, path: &str, since: Option<&str>) -> Answer {
     }
 }
 
-async fn post(sim: &RunningSim, path: &str, body: Value) -> Value {
-    let (status, answer) =
-        control(&sim.urls.login_production, Method::POST, path, Some(body)).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {answer}");
-    answer
-}
-
 const ACCOUNT: &str = "/services/data/v67.0/sobjects/Account/describe";
 const GLOBAL: &str = "/services/data/v67.0/sobjects";
 
 #[tokio::test]
 async fn field_access_changes_move_the_profiles_describes() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (sim, admin, standard) = start_both().await;
     let before = describe(&admin, ACCOUNT, None).await;
     assert!(before.body.contains("\"AnnualRevenue\""));
     let global = describe(&admin, GLOBAL, None).await;
@@ -64,7 +54,7 @@ async fn field_access_changes_move_the_profiles_describes() {
 
     let change =
         json!({"object": "Account", "field": "AnnualRevenue", "visible": false, "editable": false});
-    let answer = post(
+    let answer = control_post(
         &sim,
         "/__sim/profiles/System%20Administrator/field-access",
         change,
@@ -110,29 +100,19 @@ async fn field_access_changes_move_the_profiles_describes() {
 
     // Read-only by FLS: visible, and a write names the field.
     let change = json!({"object": "Account", "field": "Phone", "editable": false});
-    post(&sim, "/__sim/profiles/standard-user/field-access", change).await;
-    let (_, mine) = soql(
+    control_post(&sim, "/__sim/profiles/standard-user/field-access", change).await;
+    let mine = &ids(
         &standard,
         "SELECT Id FROM Account WHERE OwnerId = '0055i0000000002AAA' LIMIT 1",
     )
-    .await;
-    let path = format!(
-        "/services/data/v67.0/sobjects/Account/{}",
-        mine["records"][0]["Id"].as_str().unwrap()
-    );
-    let (_, body) = api_send(
-        &standard,
-        Method::PATCH,
-        &path,
-        Some(json!({"Phone": "1"})),
-        &[],
-    )
-    .await;
+    .await[0];
+    let path = format!("/services/data/v67.0/sobjects/Account/{mine}");
+    let (_, body) = send(&standard, Method::PATCH, &path, json!({"Phone": "1"})).await;
     assert_eq!(body[0]["errorCode"], "INVALID_FIELD_FOR_INSERT_UPDATE");
     assert_eq!(body[0]["fields"], json!(["Phone"]));
     let before = describe(&standard, ACCOUNT, None).await;
-    control(
-        &sim.urls.login_production,
+    sim_control(
+        &sim,
         Method::PATCH,
         "/__sim/users/admin@acme.sim",
         Some(json!({"profile": "Standard User"})),
@@ -144,8 +124,8 @@ async fn field_access_changes_move_the_profiles_describes() {
         StatusCode::OK,
         "a user who changes profile revalidates"
     );
-    let (status, refused) = control(
-        &sim.urls.login_production,
+    let (status, refused) = sim_control(
+        &sim,
         Method::POST,
         "/__sim/profiles/Standard%20User/field-access",
         Some(json!({"object": "Account", "field": "Name", "visible": false})),
@@ -170,7 +150,7 @@ async fn changes_within_one_second_are_still_seen() {
     .await;
     for visible in [false, true, false] {
         let change = json!({"object": "Contact", "field": "Title", "visible": visible});
-        post(
+        control_post(
             &sim,
             "/__sim/profiles/System%20Administrator/field-access",
             change,
@@ -194,13 +174,11 @@ async fn changes_within_one_second_are_still_seen() {
 
 #[tokio::test]
 async fn metadata_object_access_and_sharing_changes_and_reset() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (sim, admin, standard) = start_both().await;
     let contact = "/services/data/v67.0/sobjects/Contact/describe";
     let first = describe(&standard, contact, None).await;
     let global = describe(&standard, GLOBAL, None).await;
-    let touched = post(&sim, "/__sim/objects/Contact/touch", json!({})).await;
+    let touched = control_post(&sim, "/__sim/objects/Contact/touch", json!({})).await;
     for token in [&admin, &standard] {
         let answer = describe(token, contact, Some(&first.last_modified)).await;
         assert_eq!(answer.status, StatusCode::OK);
@@ -215,7 +193,7 @@ async fn metadata_object_access_and_sharing_changes_and_reset() {
 
     // Read on Order for the Standard User: it appears, and Account now lists its relationship.
     let account = describe(&standard, ACCOUNT, None).await;
-    let granted = post(
+    let granted = control_post(
         &sim,
         "/__sim/profiles/Standard%20User/object-access",
         json!({"object": "Order", "read": true}),
@@ -247,7 +225,7 @@ async fn metadata_object_access_and_sharing_changes_and_reset() {
         None,
     )
     .await;
-    post(
+    control_post(
         &sim,
         "/__sim/orgs/00D5i0000000001EAA/sharing",
         json!({"object": "Case", "default": "Read"}),
@@ -261,38 +239,20 @@ async fn metadata_object_access_and_sharing_changes_and_reset() {
     .await;
     assert_eq!(after.status, StatusCode::OK);
 
-    control(
-        &sim.urls.login_production,
-        Method::DELETE,
-        "/__sim/calls",
-        None,
-    )
-    .await;
+    sim_control(&sim, Method::DELETE, "/__sim/calls", None).await;
     assert_eq!(
         describe(&standard, ACCOUNT, Some(&account_now.last_modified))
             .await
             .status,
         StatusCode::NOT_MODIFIED
     );
-    let (_, calls) = control(
-        &sim.urls.login_production,
-        Method::GET,
-        "/__sim/calls",
-        None,
-    )
-    .await;
+    let (_, calls) = sim_control(&sim, Method::GET, "/__sim/calls", None).await;
     assert_eq!(
         calls["GET /services/data/{version}/sobjects/{name}/describe"], 1,
         "a 304 is a call too"
     );
 
-    control(
-        &sim.urls.login_production,
-        Method::POST,
-        "/__sim/reset",
-        None,
-    )
-    .await;
+    sim_control(&sim, Method::POST, "/__sim/reset", None).await;
     let standard = login(&sim, STANDARD_USER).await;
     let reset = describe(&standard, contact, None).await;
     assert_eq!(

@@ -19,13 +19,7 @@ async fn app(sim: &salesforce_sim::RunningSim, client_id: &str, changes: serde_j
     for (k, v) in changes.as_object().unwrap() {
         body[k] = v.clone();
     }
-    let (status, answer) = control(
-        &sim.urls.login_production,
-        Method::POST,
-        "/__sim/apps",
-        Some(body),
-    )
-    .await;
+    let (status, answer) = sim_control(sim, Method::POST, "/__sim/apps", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
 }
 

@@ -304,13 +304,7 @@ async fn a_frozen_user_cannot_refresh() {
     let sim = start().await;
     let token = login(&sim, STANDARD_USER).await;
     let path = "/__sim/users/standard@acme.sim";
-    control(
-        &sim.urls.login_production,
-        Method::PATCH,
-        path,
-        Some(json!({"active": false})),
-    )
-    .await;
+    sim_control(&sim, Method::PATCH, path, Some(json!({"active": false}))).await;
     assert_eq!(
         api_get(&token, "/services/data/v67.0/").await.0,
         StatusCode::UNAUTHORIZED
@@ -332,13 +326,7 @@ async fn a_frozen_user_cannot_refresh() {
         StatusCode::OK,
         "sign-in refused: the form again"
     );
-    control(
-        &sim.urls.login_production,
-        Method::PATCH,
-        path,
-        Some(json!({"active": true})),
-    )
-    .await;
+    sim_control(&sim, Method::PATCH, path, Some(json!({"active": true}))).await;
     assert_eq!(
         refresh(&sim.urls.login_production, CLIENT_ID, CLIENT_SECRET, rt)
             .await

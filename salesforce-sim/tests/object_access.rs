@@ -7,25 +7,9 @@ use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const NOT_FOUND: &str =
-    r#"[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]"#;
-
-async fn ids(token: &Value, query: &str) -> Vec<String> {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::OK, "{query}: {body}");
-    body["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[tokio::test]
 async fn an_object_without_read_does_not_exist_for_the_user() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (_sim, admin, standard) = start_both().await;
     let (_, _, global) = api_get(&standard, "/services/data/v67.0/sobjects").await;
     let names: Vec<&str> = global["sobjects"]
         .as_array()
@@ -53,12 +37,11 @@ async fn an_object_without_read_does_not_exist_for_the_user() {
             "{path}"
         );
     }
-    let (status, _) = api_send(
+    let (status, _) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Order",
-        Some(json!({"Status": "Draft"})),
-        &[],
+        json!({"Status": "Draft"}),
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);

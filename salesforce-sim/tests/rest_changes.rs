@@ -32,8 +32,8 @@ async fn daily_limit_and_limits_resource() {
         .nth(4)
         .unwrap()
         .to_string();
-    control(
-        &sim.urls.login_production,
+    sim_control(
+        &sim,
         Method::POST,
         &format!("/__sim/orgs/{org}/api-usage"),
         Some(json!({"used": 99, "limit": 100})),
@@ -58,20 +58,18 @@ async fn replication_lists_updated_and_deleted_ids() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
     let since = "2026-01-01T00:00:00Z";
-    let (_, a) = api_send(
+    let (_, a) = send(
         &t,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Kept"})),
-        &[],
+        json!({"Name": "Kept"}),
     )
     .await;
-    let (_, b) = api_send(
+    let (_, b) = send(
         &t,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Dropped"})),
-        &[],
+        json!({"Name": "Dropped"}),
     )
     .await;
     let dropped = b["id"].as_str().unwrap();
@@ -121,12 +119,11 @@ async fn replication_lists_updated_and_deleted_ids() {
 async fn conditional_requests_on_records() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let (_, created) = api_send(
+    let (_, created) = send(
         &t,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Tagged"})),
-        &[],
+        json!({"Name": "Tagged"}),
     )
     .await;
     let url = format!(
@@ -188,11 +185,10 @@ async fn conditional_requests_on_records() {
         StatusCode::OK,
         "the write changed the entity tag"
     );
-    let (_, contacts) = soql(&t, "SELECT Id FROM Contact LIMIT 1").await;
+    let contact = &ids(&t, "SELECT Id FROM Contact LIMIT 1").await[0];
     let contact = format!(
-        "{}/services/data/v67.0/sobjects/Contact/{}",
-        sim.urls.instances[0],
-        contacts["records"][0]["Id"].as_str().unwrap()
+        "{}/services/data/v67.0/sobjects/Contact/{contact}",
+        sim.urls.instances[0]
     );
     let response = http()
         .get(&contact)

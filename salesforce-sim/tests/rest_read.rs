@@ -55,9 +55,7 @@ async fn versions_need_no_session() {
 
 #[tokio::test]
 async fn describe_depends_on_the_profile() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (_sim, admin, standard) = start_both().await;
     let (status, limit, account) =
         api_get(&admin, "/services/data/v67.0/sobjects/Account/describe").await;
     assert_eq!(status, StatusCode::OK);
@@ -179,8 +177,7 @@ async fn field_level_security_in_queries_and_reads() {
             .unwrap()
             .contains("No such column 'AnnualRevenue' on entity 'Account'")
     );
-    let (_, accounts) = soql(&standard, "SELECT Id FROM Account LIMIT 1").await;
-    let id = accounts["records"][0]["Id"].as_str().unwrap();
+    let id = &ids(&standard, "SELECT Id FROM Account LIMIT 1").await[0];
     let (_, _, record) = api_get(
         &standard,
         &format!("/services/data/v67.0/sobjects/Account/{id}"),
@@ -205,7 +202,7 @@ async fn field_level_security_in_queries_and_reads() {
         ),
     )
     .await;
-    assert_eq!(record["Id"], id);
+    assert_eq!(record["Id"], *id);
     assert!(record["AnnualRevenue"].is_number());
 }
 

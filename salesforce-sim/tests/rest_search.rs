@@ -51,12 +51,11 @@ async fn parameterized_search_by_post() {
         "in": "ALL",
         "overallLimit": 10
     });
-    let (status, found) = api_send(
+    let (status, found) = send(
         &t,
         Method::POST,
         "/services/data/v67.0/parameterizedSearch",
-        Some(body),
-        &[],
+        body,
     )
     .await;
     assert_eq!(status, StatusCode::OK);

@@ -10,12 +10,11 @@ use serde_json::{Value, json};
 async fn records_create_update_delete() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let (status, created) = api_send(
+    let (status, created) = send(
         &t,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Sim Test Co", "Industry": "Energy"})),
-        &[],
+        json!({"Name": "Sim Test Co", "Industry": "Energy"}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -30,14 +29,7 @@ async fn records_create_update_delete() {
         json!({"type": "Account", "url": path})
     );
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    let (status, body) = api_send(
-        &t,
-        Method::PATCH,
-        &path,
-        Some(json!({"Phone": "+1 555 0100"})),
-        &[],
-    )
-    .await;
+    let (status, body) = send(&t, Method::PATCH, &path, json!({"Phone": "+1 555 0100"})).await;
     assert_eq!((status, body), (StatusCode::NO_CONTENT, Value::Null));
     let (_, _, after) = api_get(&t, &path).await;
     assert_eq!(after["Phone"], "+1 555 0100");
@@ -85,12 +77,11 @@ async fn validation_errors() {
     let post = |object: &'static str, body: Value| {
         let t = t.clone();
         async move {
-            api_send(
+            send(
                 &t,
                 Method::POST,
                 &format!("/services/data/v67.0/sobjects/{object}"),
-                Some(body),
-                &[],
+                body,
             )
             .await
         }
@@ -154,12 +145,11 @@ async fn validation_errors() {
     assert_eq!(body[0]["errorCode"], "INVALID_FIELD_FOR_INSERT_UPDATE");
 
     let standard = login(&sim, STANDARD_USER).await;
-    let (status, body) = api_send(
+    let (status, body) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Organization",
-        Some(json!({"Name": "Other"})),
-        &[],
+        json!({"Name": "Other"}),
     )
     .await;
     assert_eq!(
@@ -169,21 +159,19 @@ async fn validation_errors() {
             Some("INSUFFICIENT_ACCESS_OR_READONLY")
         )
     );
-    let (_, body) = api_send(
+    let (_, body) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "S", "Rating": "Hot"})),
-        &[],
+        json!({"Name": "S", "Rating": "Hot"}),
     )
     .await;
     assert_eq!(body[0]["fields"], json!(["Rating"]));
-    let (_, body) = api_send(
+    let (_, body) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "S", "AnnualRevenue": 1})),
-        &[],
+        json!({"Name": "S", "AnnualRevenue": 1}),
     )
     .await;
     assert_eq!(
@@ -196,34 +184,31 @@ async fn validation_errors() {
 async fn upsert_by_external_id() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v67.0/sobjects/Account/External_Id__c/NEW-1",
-        Some(json!({"Name": "Upserted"})),
-        &[],
+        json!({"Name": "Upserted"}),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["created"], true);
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v67.0/sobjects/Account/External_Id__c/NEW-1",
-        Some(json!({"Phone": "1"})),
-        &[],
+        json!({"Phone": "1"}),
     )
     .await;
     assert_eq!(
         (status, body["created"].as_bool()),
         (StatusCode::OK, Some(false))
     );
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v45.0/sobjects/Account/External_Id__c/NEW-1",
-        Some(json!({"Phone": "2"})),
-        &[],
+        json!({"Phone": "2"}),
     )
     .await;
     assert_eq!(
@@ -231,12 +216,11 @@ async fn upsert_by_external_id() {
         (StatusCode::NO_CONTENT, Value::Null),
         "before v46 an update answers 204"
     );
-    let (_, body) = api_send(
+    let (_, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v67.0/sobjects/Account/Namez/x",
-        Some(json!({})),
-        &[],
+        json!({}),
     )
     .await;
     assert_eq!(
@@ -254,12 +238,11 @@ async fn upsert_by_external_id() {
         )
         .await;
     }
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PATCH,
         "/services/data/v67.0/sobjects/Contact/Email/twin@example.com",
-        Some(json!({"Title": "x"})),
-        &[],
+        json!({"Title": "x"}),
     )
     .await;
     assert_eq!(status, StatusCode::MULTIPLE_CHOICES);
@@ -276,12 +259,11 @@ async fn upsert_by_external_id() {
 async fn wrong_methods_get_salesforce_s_405() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let (status, body) = api_send(
+    let (status, body) = send(
         &t,
         Method::PUT,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({})),
-        &[],
+        json!({}),
     )
     .await;
     assert_eq!(
@@ -296,12 +278,11 @@ async fn wrong_methods_get_salesforce_s_405() {
 async fn paths_with_a_trailing_slash_answer_as_without() {
     let sim = start().await;
     let token = login(&sim, ADMIN).await;
-    let (status, created) = api_send(
+    let (status, created) = send(
         &token,
         reqwest::Method::POST,
         "/services/data/v62.0/sobjects/Account/",
-        Some(serde_json::json!({ "Name": "Trailing Slash Ltd" })),
-        &[],
+        serde_json::json!({ "Name": "Trailing Slash Ltd" }),
     )
     .await;
     assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");

@@ -21,33 +21,14 @@ async fn count(token: &Value, object: &str) -> Value {
     }
 }
 
-async fn ids(token: &Value, query: &str) -> Vec<String> {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::OK, "{query}: {body}");
-    body["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["Id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 async fn set_owd(sim: &RunningSim, object: &str, default: &str) {
     let body = json!({"object": object, "default": default});
-    let path = format!("/__sim/orgs/{ACME}/sharing");
-    let (status, answer) =
-        control(&sim.urls.login_production, Method::POST, &path, Some(body)).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
+    control_post(sim, &format!("/__sim/orgs/{ACME}/sharing"), body).await;
 }
-
-const NOT_FOUND: &str =
-    r#"[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]"#;
 
 #[tokio::test]
 async fn each_user_sees_what_the_defaults_and_ownership_allow() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (sim, admin, standard) = start_both().await;
     let expected = [
         ("Account", json!(40), json!(40)),
         ("Contact", json!(120), json!(120)),
@@ -73,7 +54,7 @@ async fn each_user_sees_what_the_defaults_and_ownership_allow() {
         );
     }
     let path = format!("/__sim/orgs/{ACME}/sharing");
-    let (_, sharing) = control(&sim.urls.login_production, Method::GET, &path, None).await;
+    let (_, sharing) = sim_control(&sim, Method::GET, &path, None).await;
     assert_eq!(sharing["Opportunity"], "Private");
     assert_eq!(sharing["Account"], "Read");
 
@@ -102,9 +83,7 @@ async fn each_user_sees_what_the_defaults_and_ownership_allow() {
 
 #[tokio::test]
 async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (_sim, admin, standard) = start_both().await;
     let theirs = &ids(
         &admin,
         &format!("SELECT Id FROM Opportunity WHERE OwnerId = '{ADMIN_ID}' LIMIT 1"),
@@ -137,14 +116,7 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
     .await[0];
     let path = format!("/services/data/v67.0/sobjects/Account/{account}");
     assert_eq!(api_get(&standard, &path).await.0, StatusCode::OK);
-    let (status, body) = api_send(
-        &standard,
-        Method::PATCH,
-        &path,
-        Some(json!({"Phone": "1"})),
-        &[],
-    )
-    .await;
+    let (status, body) = send(&standard, Method::PATCH, &path, json!({"Phone": "1"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
         body,
@@ -158,21 +130,13 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
     )
     .await[0];
     let path = format!("/services/data/v67.0/sobjects/Contact/{contact}");
-    let (status, _) = api_send(
-        &standard,
-        Method::PATCH,
-        &path,
-        Some(json!({"Title": "Buyer"})),
-        &[],
-    )
-    .await;
+    let (status, _) = send(&standard, Method::PATCH, &path, json!({"Title": "Buyer"})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, body) = api_send(
+    let (status, body) = send(
         &standard,
         Method::PATCH,
         &path,
-        Some(json!({"OwnerId": STANDARD_ID})),
-        &[],
+        json!({"OwnerId": STANDARD_ID}),
     )
     .await;
     assert_eq!(
@@ -199,15 +163,9 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
     .await[0];
     let path = format!("/services/data/v67.0/sobjects/Opportunity/{mine}");
     assert_eq!(
-        api_send(
-            &admin,
-            Method::PATCH,
-            &path,
-            Some(json!({"Amount": 5})),
-            &[]
-        )
-        .await
-        .0,
+        send(&admin, Method::PATCH, &path, json!({"Amount": 5}))
+            .await
+            .0,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
@@ -219,12 +177,11 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
 
     // A lookup to a record the user cannot see is refused as such.
     let task = json!({"Subject": "Follow up", "WhatId": theirs});
-    let (status, body) = api_send(
+    let (status, body) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Task",
-        Some(task),
-        &[],
+        task,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -234,12 +191,11 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
     );
     // A unique value is unique among all records, shared or not.
     let twin = json!({"Name": "Twin", "External_Ref__c": "QI-EXT-0001"});
-    let (_, body) = api_send(
+    let (_, body) = send(
         &standard,
         Method::POST,
         "/services/data/v67.0/sobjects/Quality_Issue__c",
-        Some(twin),
-        &[],
+        twin,
     )
     .await;
     assert_eq!(body[0]["errorCode"], "DUPLICATE_VALUE");
@@ -250,9 +206,7 @@ async fn records_not_shared_are_404_and_read_only_ones_refuse_writes() {
 
 #[tokio::test]
 async fn changing_the_defaults_and_owners_changes_what_is_seen() {
-    let sim = start().await;
-    let admin = login(&sim, ADMIN).await;
-    let standard = login(&sim, STANDARD_USER).await;
+    let (sim, admin, standard) = start_both().await;
     set_owd(&sim, "Account", "Private").await;
     assert_eq!(count(&standard, "Account").await, 20);
     assert_eq!(count(&admin, "Account").await, 40, "View All Data");
@@ -297,8 +251,8 @@ async fn changing_the_defaults_and_owners_changes_what_is_seen() {
     .await[0];
     let path = format!("/services/data/v67.0/sobjects/Account/{account}");
     assert_eq!(api_get(&standard, &path).await.0, StatusCode::NOT_FOUND);
-    let (status, moved) = control(
-        &sim.urls.login_production,
+    let (status, moved) = sim_control(
+        &sim,
         Method::POST,
         &format!("/__sim/records/{account}/owner"),
         Some(json!({"owner_id": STANDARD_ID})),
@@ -317,33 +271,20 @@ async fn changing_the_defaults_and_owners_changes_what_is_seen() {
         record["LastModifiedById"], ADMIN_ID,
         "transferred by the administrator"
     );
-    let (status, _) = api_send(
-        &standard,
-        Method::PATCH,
-        &path,
-        Some(json!({"Phone": "2"})),
-        &[],
-    )
-    .await;
+    let (status, _) = send(&standard, Method::PATCH, &path, json!({"Phone": "2"})).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "now theirs to edit");
 
     set_owd(&sim, "Opportunity", "Public Read/Write").await;
     assert_eq!(count(&standard, "Opportunity").await, 80);
-    let (status, answer) = control(
-        &sim.urls.login_production,
+    let (status, answer) = sim_control(
+        &sim,
         Method::POST,
         &format!("/__sim/orgs/{ACME}/sharing"),
         Some(json!({"object": "User", "default": "Private"})),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    control(
-        &sim.urls.login_production,
-        Method::POST,
-        "/__sim/reset",
-        None,
-    )
-    .await;
+    sim_control(&sim, Method::POST, "/__sim/reset", None).await;
     let standard = login(&sim, STANDARD_USER).await;
     assert_eq!(
         count(&standard, "Account").await,

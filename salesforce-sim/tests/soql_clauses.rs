@@ -5,21 +5,8 @@
 mod common;
 
 use common::*;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn ok(token: &Value, query: &str) -> Value {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::OK, "{query}: {body}");
-    body
-}
-
-async fn error(token: &Value, query: &str) -> (String, String) {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
-    let text = |k: &str| body[0][k].as_str().unwrap().to_string();
-    (text("errorCode"), text("message"))
-}
 
 #[tokio::test]
 async fn with_fields_and_scope_follow_the_users_permissions() {
@@ -27,11 +14,11 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
     let standard = login(&sim, STANDARD_USER).await;
     for mode in ["SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"] {
         assert_eq!(
-            ok(&standard, &format!("SELECT Name FROM Account WITH {mode}")).await["totalSize"],
+            soql_ok(&standard, &format!("SELECT Name FROM Account WITH {mode}")).await["totalSize"],
             40,
             "{mode}"
         );
-        let (code, _) = error(
+        let (code, _) = soql_error(
             &standard,
             &format!("SELECT AnnualRevenue FROM Account WITH {mode}"),
         )
@@ -41,7 +28,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
             "a REST query always runs as the user ({mode})"
         );
         assert_eq!(
-            ok(
+            soql_ok(
                 &standard,
                 &format!("SELECT COUNT() FROM Opportunity WITH {mode}")
             )
@@ -49,7 +36,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
             40
         );
     }
-    let body = ok(
+    let body = soql_ok(
         &standard,
         "SELECT FIELDS(STANDARD) FROM Account WHERE Name = 'Globex Corp'",
     )
@@ -57,7 +44,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
     let account = body["records"][0].as_object().unwrap();
     assert!(account.contains_key("Name") && account.contains_key("OwnerId"));
     assert!(!account.contains_key("AnnualRevenue") && !account.contains_key("External_Id__c"));
-    let body = ok(&standard, "SELECT FIELDS(CUSTOM) FROM Contact LIMIT 5").await;
+    let body = soql_ok(&standard, "SELECT FIELDS(CUSTOM) FROM Contact LIMIT 5").await;
     let mut keys: Vec<&String> = body["records"][0].as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, ["Interests__c", "attributes"]);
@@ -65,7 +52,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
         "SELECT FIELDS(ALL) FROM Account",
         "SELECT FIELDS(CUSTOM) FROM Account LIMIT 201",
     ] {
-        let (code, message) = error(&standard, query).await;
+        let (code, message) = soql_error(&standard, query).await;
         assert_eq!(code, "MALFORMED_QUERY");
         assert!(
             message.ends_with("The SOQL FIELDS function must have a LIMIT of at most 200"),
@@ -74,18 +61,18 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
     }
 
     assert_eq!(
-        ok(&standard, "SELECT Id FROM Account USING SCOPE mine").await["totalSize"],
+        soql_ok(&standard, "SELECT Id FROM Account USING SCOPE mine").await["totalSize"],
         20
     );
     assert_eq!(
-        ok(&standard, "SELECT Id FROM Account USING SCOPE everything").await["totalSize"],
+        soql_ok(&standard, "SELECT Id FROM Account USING SCOPE everything").await["totalSize"],
         40
     );
     assert_eq!(
-        ok(&standard, "SELECT Id FROM Account USING SCOPE team").await["totalSize"],
+        soql_ok(&standard, "SELECT Id FROM Account USING SCOPE team").await["totalSize"],
         0
     );
-    let (code, _) = error(
+    let (code, _) = soql_error(
         &standard,
         "SELECT Id FROM Quality_Issue__c USING SCOPE team",
     )
@@ -94,7 +81,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
         code, "MALFORMED_QUERY",
         "custom objects offer everything and mine only"
     );
-    let body = ok(
+    let body = soql_ok(
         &standard,
         "SELECT c.LastName, a.Name FROM Contact c, c.Account a WHERE a.Name = 'Globex Corp'",
     )
@@ -102,7 +89,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
     assert_eq!(body["totalSize"], 3);
     assert_eq!(body["records"][0]["Account"]["Name"], "Globex Corp");
     assert!(body["records"][0]["LastName"].is_string());
-    let (code, _) = error(
+    let (code, _) = soql_error(
         &standard,
         "SELECT Id FROM Account WITH DATA CATEGORY Geography__c AT usa__c",
     )
@@ -114,7 +101,7 @@ async fn with_fields_and_scope_follow_the_users_permissions() {
 async fn grouping_having_rollup_and_cube() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let body = ok(&t, "SELECT Type, COUNT(Id) n FROM Account GROUP BY Type").await;
+    let body = soql_ok(&t, "SELECT Type, COUNT(Id) n FROM Account GROUP BY Type").await;
     let rows = body["records"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     let count_of =
@@ -126,20 +113,20 @@ async fn grouping_having_rollup_and_cube() {
         ),
         (json!(14), json!(26))
     );
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT Type, COUNT(Id) n FROM Account GROUP BY Type HAVING COUNT(Id) > 20",
     )
     .await;
     assert_eq!(body["records"].as_array().unwrap().len(), 1);
     assert_eq!(body["records"][0]["Type"], "Customer - Direct");
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT Type, COUNT(Id) n FROM Account GROUP BY Type HAVING Type = 'Prospect'",
     )
     .await;
     assert_eq!(body["records"][0]["n"], 14);
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT Type, COUNT(Id) n FROM Account GROUP BY Type ORDER BY COUNT(Id) DESC LIMIT 1",
     )
@@ -149,7 +136,7 @@ async fn grouping_having_rollup_and_cube() {
         (json!(1), json!(26))
     );
 
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT Type, COUNT(Id) n, GROUPING(Type) g FROM Account GROUP BY ROLLUP(Type)",
     )
@@ -165,7 +152,7 @@ async fn grouping_having_rollup_and_cube() {
         (Value::Null, json!(40), json!(1))
     );
     assert_eq!(rows[0]["g"], 0);
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT Type, BillingCountry, COUNT(Id) FROM Account GROUP BY CUBE(Type, BillingCountry)",
     )
@@ -179,7 +166,7 @@ async fn grouping_having_rollup_and_cube() {
             .any(|r| r["Type"].is_null() && r["BillingCountry"] == "DE" && r["expr0"] == 40)
     );
 
-    let body = ok(&t, "SELECT CALENDAR_YEAR(CreatedDate) y, CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM Account GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)").await;
+    let body = soql_ok(&t, "SELECT CALENDAR_YEAR(CreatedDate) y, CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM Account GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)").await;
     assert_eq!(body["records"][0]["y"], 2025);
     assert_eq!(
         body["records"][0]["expr0"], 1,
@@ -187,19 +174,19 @@ async fn grouping_having_rollup_and_cube() {
     );
     assert_eq!(body["records"][0]["expr1"], 40);
     assert_eq!(
-        ok(
+        soql_ok(
             &t,
             "SELECT COUNT() FROM Account WHERE CALENDAR_YEAR(CreatedDate) = 2025"
         )
         .await["totalSize"],
         40
     );
-    let first_day = ok(
+    let first_day = soql_ok(
         &t,
         "SELECT COUNT() FROM Account WHERE DAY_ONLY(CreatedDate) = 2025-01-06",
     )
     .await;
-    let window = ok(&t, "SELECT COUNT() FROM Account WHERE CreatedDate >= 2025-01-06T00:00:00Z AND CreatedDate < 2025-01-07T00:00:00Z").await;
+    let window = soql_ok(&t, "SELECT COUNT() FROM Account WHERE CreatedDate >= 2025-01-06T00:00:00Z AND CreatedDate < 2025-01-07T00:00:00Z").await;
     assert_eq!(first_day["totalSize"], window["totalSize"]);
     assert!(first_day["totalSize"].as_u64().unwrap() > 0);
     for (query, needle) in [
@@ -224,7 +211,7 @@ async fn grouping_having_rollup_and_cube() {
             "Aggregate functions are not allowed in the WHERE clause",
         ),
     ] {
-        let (code, message) = error(&t, query).await;
+        let (code, message) = soql_error(&t, query).await;
         assert_eq!(code, "MALFORMED_QUERY", "{query}");
         assert!(message.ends_with(needle), "{query}: {message}");
     }
@@ -234,7 +221,7 @@ async fn grouping_having_rollup_and_cube() {
 async fn functions_multi_select_picklists_currency_and_escapes() {
     let sim = start().await;
     let t = login(&sim, ADMIN).await;
-    let body = ok(&t, "SELECT FORMAT(Amount), toLabel(StageName), convertCurrency(Amount) amt, FORMAT(CloseDate) d FROM Opportunity WHERE Name = 'Globex Corp - deal 1'").await;
+    let body = soql_ok(&t, "SELECT FORMAT(Amount), toLabel(StageName), convertCurrency(Amount) amt, FORMAT(CloseDate) d FROM Opportunity WHERE Name = 'Globex Corp - deal 1'").await;
     let row = &body["records"][0];
     let amount = row["amt"].as_f64().unwrap();
     assert_eq!(
@@ -243,7 +230,7 @@ async fn functions_multi_select_picklists_currency_and_escapes() {
     );
     assert!(row["StageName"].is_string());
     assert!(row["d"].as_str().unwrap().contains('/'), "{row}");
-    let body = ok(
+    let body = soql_ok(
         &t,
         "SELECT FORMAT(SUM(Amount)) total, SUM(Amount) raw FROM Opportunity",
     )
@@ -258,7 +245,7 @@ async fn functions_multi_select_picklists_currency_and_escapes() {
 
     let count = |q: &'static str| {
         let t = t.clone();
-        async move { ok(&t, q).await["totalSize"].as_u64().unwrap() }
+        async move { soql_ok(&t, q).await["totalSize"].as_u64().unwrap() }
     };
     assert_eq!(
         count("SELECT Id FROM Contact WHERE Interests__c INCLUDES ('Quality')").await,
@@ -276,9 +263,9 @@ async fn functions_multi_select_picklists_currency_and_escapes() {
         count("SELECT Id FROM Contact WHERE Interests__c EXCLUDES ('Quality')").await,
         60
     );
-    let (code, _) = error(&t, "SELECT Id FROM Contact WHERE LastName INCLUDES ('a')").await;
+    let (code, _) = soql_error(&t, "SELECT Id FROM Contact WHERE LastName INCLUDES ('a')").await;
     assert_eq!(code, "INVALID_FIELD");
-    let (code, _) = error(
+    let (code, _) = soql_error(
         &t,
         "SELECT Id FROM Account WHERE DISTANCE(Name, GEOLOCATION(1, 2), 'km') < 5",
     )
@@ -289,18 +276,17 @@ async fn functions_multi_select_picklists_currency_and_escapes() {
         count("SELECT Id FROM Opportunity WHERE Amount > USD50000").await,
         count("SELECT Id FROM Opportunity WHERE Amount > 50000").await
     );
-    api_send(
+    send(
         &t,
         Method::POST,
         "/services/data/v67.0/sobjects/Account",
-        Some(json!({"Name": "Café Crème"})),
-        &[],
+        json!({"Name": "Café Crème"}),
     )
     .await;
     assert_eq!(
         count(r"SELECT Id FROM Account WHERE Name = 'Caf\u00e9 Cr\u00E8me'").await,
         1
     );
-    let (code, _) = error(&t, r"SELECT Id FROM Account WHERE Name = 'Caf\u00g9'").await;
+    let (code, _) = soql_error(&t, r"SELECT Id FROM Account WHERE Name = 'Caf\u00g9'").await;
     assert_eq!(code, "MALFORMED_QUERY");
 }

@@ -8,19 +8,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
-async fn ok(token: &Value, query: &str) -> Value {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::OK, "{query}: {body}");
-    body
-}
-
-async fn error(token: &Value, query: &str) -> (String, String) {
-    let (status, body) = soql(token, query).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
-    let text = |k: &str| body[0][k].as_str().unwrap().to_string();
-    (text("errorCode"), text("message"))
-}
-
 fn names(body: &Value) -> Vec<String> {
     let mut names: Vec<String> = body["records"]
         .as_array()
@@ -48,12 +35,11 @@ async fn relative_date_literals_cover_their_days() {
         let close = today + Duration::days(offset);
         let body =
             json!({"Name": name, "StageName": "Prospecting", "CloseDate": close.to_string()});
-        let (status, _) = api_send(
+        let (status, _) = send(
             &t,
             Method::POST,
             "/services/data/v67.0/sobjects/Opportunity",
-            Some(body),
-            &[],
+            body,
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
@@ -71,13 +57,17 @@ async fn relative_date_literals_cover_their_days() {
         ("LAST_90_DAYS", vec!["D-1", "D0"]),
         ("NEXT_90_DAYS", vec!["D+1", "D+2"]),
     ] {
-        assert_eq!(names(&ok(&t, &days(literal)).await), expected, "{literal}");
+        assert_eq!(
+            names(&soql_ok(&t, &days(literal)).await),
+            expected,
+            "{literal}"
+        );
     }
-    let this_year = names(&ok(&t, &days("THIS_YEAR")).await);
+    let this_year = names(&soql_ok(&t, &days("THIS_YEAR")).await);
     assert!(this_year.contains(&"D0".to_string()) && !this_year.contains(&"D+400".to_string()));
-    let next_years = names(&ok(&t, &days("NEXT_N_YEARS:2")).await);
+    let next_years = names(&soql_ok(&t, &days("NEXT_N_YEARS:2")).await);
     assert!(next_years.contains(&"D+400".to_string()) && !next_years.contains(&"D0".to_string()));
-    let later = names(&ok(&t, &days("NEXT_N_YEARS:1")).await);
+    let later = names(&soql_ok(&t, &days("NEXT_N_YEARS:1")).await);
     assert!(
         !later.contains(&"D0".to_string()),
         "the current year is not one of the next ones"
@@ -90,7 +80,7 @@ async fn relative_date_literals_cover_their_days() {
         "THIS_FISCAL_QUARTER",
     ] {
         assert!(
-            names(&ok(&t, &days(literal)).await).contains(&"D0".to_string()),
+            names(&soql_ok(&t, &days(literal)).await).contains(&"D0".to_string()),
             "{literal}"
         );
     }
@@ -105,11 +95,11 @@ async fn relative_date_literals_cover_their_days() {
         "LAST_YEAR",
     ] {
         assert!(
-            !names(&ok(&t, &days(literal)).await).contains(&"D0".to_string()),
+            !names(&soql_ok(&t, &days(literal)).await).contains(&"D0".to_string()),
             "{literal}"
         );
     }
-    let created = ok(
+    let created = soql_ok(
         &t,
         "SELECT Name FROM Opportunity WHERE CreatedDate = TODAY AND Name LIKE 'D%'",
     )
@@ -118,7 +108,8 @@ async fn relative_date_literals_cover_their_days() {
         created["totalSize"], 6,
         "datetime fields compare by their UTC day"
     );
-    let (code, message) = error(&t, "SELECT Id FROM Opportunity WHERE CloseDate = SOMEDAY").await;
+    let (code, message) =
+        soql_error(&t, "SELECT Id FROM Opportunity WHERE CloseDate = SOMEDAY").await;
     assert_eq!(
         (
             code.as_str(),
@@ -126,6 +117,6 @@ async fn relative_date_literals_cover_their_days() {
         ),
         ("MALFORMED_QUERY", true)
     );
-    let (code, _) = error(&t, "SELECT Id FROM Opportunity WHERE Name = TODAY").await;
+    let (code, _) = soql_error(&t, "SELECT Id FROM Opportunity WHERE Name = TODAY").await;
     assert_eq!(code, "INVALID_FIELD");
 }

@@ -1,7 +1,11 @@
 //! Shared helpers: start a simulator, sign in through the HTML form, exchange codes.
 #![allow(dead_code)] // each test binary uses a different subset of these helpers
 
+pub mod rest;
 pub mod shape;
+
+#[allow(unused_imports)] // as dead_code above: not every binary uses them
+pub use rest::*;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
