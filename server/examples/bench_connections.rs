@@ -12,12 +12,10 @@ use std::time::Instant;
 
 use common::*;
 
-use domain::step_up::{Authn, SignInNonce};
-use domain::vault::{Aad, Vault};
+use domain::vault::Vault;
 use reqwest::header::ORIGIN;
-use salesforce::rest::{ApiVersion, RestClient};
 use salesforce_sim::{SimConfig, SimUrls};
-use sea_orm::{ConnectionTrait, Database, EntityTrait};
+use sea_orm::{ConnectionTrait, Database};
 use server::config::Settings;
 
 const CALLS: usize = 500;
@@ -67,36 +65,9 @@ async fn storm(label: &str, sim: &SimUrls, client: &reqwest::Client, servers: &[
 /// straight to the simulator with the same token.
 async fn overhead(config: &Settings, user: domain::entities::user::Model) {
     let (db, vault, _, service) = services(config).await;
-    let actor = domain::access::actor_in(
-        &db,
-        user,
-        Authn {
-            nonce: SignInNonce::generate(),
-            step_up: None,
-        },
-        "acme",
-    )
-    .await
-    .unwrap();
+    let actor = bench_actor(&db, user).await;
     service.check(&actor).await.unwrap();
-    let row = domain::entities::connection::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = vault
-        .open(
-            row.access_token.as_ref().unwrap(),
-            &Aad::new("connections", "access_token", row.id),
-        )
-        .unwrap();
-    let direct = RestClient::new(
-        service.http.clone(),
-        &row.instance_url,
-        token,
-        ApiVersion::parse("v62.0").unwrap(),
-    )
-    .unwrap();
+    let direct = direct_client(&db, &vault, &service.http).await;
     let mut through = Vec::with_capacity(SAMPLES);
     let mut straight = Vec::with_capacity(SAMPLES);
     for _ in 0..SAMPLES {

@@ -13,13 +13,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use domain::connections::ConnectionRef;
-use domain::step_up::{Authn, SignInNonce};
-use domain::vault::{Aad, Vault};
+use domain::vault::Vault;
 use domain::workspace::{DescribeCache, SearchRequest, Workspace, WorkspaceConfig};
-use salesforce::rest::{ApiVersion, Conditional, RestClient, SObjectDescribe};
+use salesforce::rest::{Conditional, SObjectDescribe};
 use salesforce::sosl::{Returning, Search};
 use salesforce_sim::{SimConfig, SimUrls};
-use sea_orm::EntityTrait;
 
 const SAMPLES: usize = 300;
 const QUERY: &str = "SELECT Id, Name, Industry, Owner.Name FROM Account ORDER BY Name LIMIT 200";
@@ -179,35 +177,8 @@ async fn main() {
 
     let (db, vault, _, connections) = services(&config).await;
     let workspace = Workspace::new(connections.clone(), config.workspace());
-    let actor = domain::access::actor_in(
-        &db,
-        user,
-        Authn {
-            nonce: SignInNonce::generate(),
-            step_up: None,
-        },
-        "acme",
-    )
-    .await
-    .unwrap();
-    let row = domain::entities::connection::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = vault
-        .open(
-            row.access_token.as_ref().unwrap(),
-            &Aad::new("connections", "access_token", row.id),
-        )
-        .unwrap();
-    let direct = RestClient::new(
-        connections.http.clone(),
-        &row.instance_url,
-        token,
-        ApiVersion::parse("v62.0").unwrap(),
-    )
-    .unwrap();
+    let actor = bench_actor(&db, user).await;
+    let direct = direct_client(&db, &vault, &connections.http).await;
     let first = direct
         .query("SELECT Id FROM Account ORDER BY Name LIMIT 1")
         .await

@@ -3,6 +3,10 @@
 //! the configured age is used as it is; an older one, or one read under another token generation
 //! (a refresh or reconnect, possibly by another server process), is revalidated with
 //! `If-Modified-Since`, so a 304 costs no body. Bounded by bytes, least recently used first out.
+//!
+//! What is kept is the domain's own compact view (the catalog, [`ObjectDetail`]), not
+//! Salesforce's whole payload: a describe's many unused keys would cost several times its JSON
+//! size in memory.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,6 +15,7 @@ use lru::LruCache;
 use salesforce::rest::{Conditional, DescribeGlobal, SObjectDescribe};
 use time::OffsetDateTime;
 
+use super::{Catalog, ObjectDetail};
 use crate::connections::ConnectionRef;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -30,8 +35,8 @@ struct Key {
 
 #[derive(Clone)]
 enum Value {
-    Global(Arc<DescribeGlobal>),
-    Object(Arc<SObjectDescribe>),
+    Global(Arc<Catalog>),
+    Object(Arc<ObjectDetail>),
 }
 
 struct Entry {
@@ -107,14 +112,14 @@ impl DescribeCache {
         }
     }
 
-    pub fn global(&self, c: &ConnectionRef) -> Lookup<DescribeGlobal> {
+    pub fn global(&self, c: &ConnectionRef) -> Lookup<Catalog> {
         self.lookup(key(c, What::Global), c.generation, |v| match v {
             Value::Global(g) => Some(g.clone()),
             Value::Object(_) => None,
         })
     }
 
-    pub fn object(&self, c: &ConnectionRef, name: &str) -> Lookup<SObjectDescribe> {
+    pub fn object(&self, c: &ConnectionRef, name: &str) -> Lookup<ObjectDetail> {
         self.lookup(object_key(c, name), c.generation, |v| match v {
             Value::Object(o) => Some(o.clone()),
             Value::Global(_) => None,
@@ -126,8 +131,9 @@ impl DescribeCache {
         &self,
         c: &ConnectionRef,
         answer: Conditional<DescribeGlobal>,
-        previous: Option<Arc<DescribeGlobal>>,
-    ) -> Option<Arc<DescribeGlobal>> {
+        previous: Option<Arc<Catalog>>,
+    ) -> Option<Arc<Catalog>> {
+        let answer = map(answer, |g| Catalog::from(&g));
         self.settle(
             key(c, What::Global),
             c.generation,
@@ -142,8 +148,9 @@ impl DescribeCache {
         c: &ConnectionRef,
         name: &str,
         answer: Conditional<SObjectDescribe>,
-        previous: Option<Arc<SObjectDescribe>>,
-    ) -> Option<Arc<SObjectDescribe>> {
+        previous: Option<Arc<ObjectDetail>>,
+    ) -> Option<Arc<ObjectDetail>> {
+        let answer = map(answer, |d| ObjectDetail::from(&d));
         self.settle(
             object_key(c, name),
             c.generation,
@@ -195,8 +202,9 @@ impl DescribeCache {
                 value,
                 last_modified,
             } => {
-                // What a cached describe costs is about its JSON size; measured once, on insert.
-                let bytes = serde_json::to_vec(&value).map_or(0, |v| v.len()) + KEY_OVERHEAD;
+                // Measured once, on insert: strings dominate, and each also costs its header.
+                let json = serde_json::to_vec(&value).map_or(0, |v| v.len());
+                let bytes = json * HEAP_PER_JSON_BYTE + KEY_OVERHEAD;
                 let value = Arc::new(value);
                 if let Some(old) = inner.entries.pop(&key) {
                     inner.bytes -= old.bytes;
@@ -228,6 +236,21 @@ impl DescribeCache {
 
 /// The key, the entry's bookkeeping and the map's slot, roughly.
 const KEY_OVERHEAD: usize = 160;
+/// Heap bytes of a view per byte of its JSON, as `scripts/bench-workspace.sh` measures it.
+const HEAP_PER_JSON_BYTE: usize = 2;
+
+fn map<T, U>(answer: Conditional<T>, f: impl FnOnce(T) -> U) -> Conditional<U> {
+    match answer {
+        Conditional::Modified {
+            value,
+            last_modified,
+        } => Conditional::Modified {
+            value: f(value),
+            last_modified,
+        },
+        Conditional::NotModified => Conditional::NotModified,
+    }
+}
 
 fn key(c: &ConnectionRef, what: What) -> Key {
     Key {
@@ -280,7 +303,7 @@ mod tests {
             panic!("a new generation revalidates");
         };
         let kept = cache.settle_global(&conn(1, 1), Conditional::NotModified, Some(value));
-        assert_eq!(kept.unwrap().sobjects[0].name, "Account");
+        assert_eq!(kept.unwrap().objects[0].info.name, "Account");
         assert!(matches!(cache.global(&conn(1, 1)), Lookup::Fresh(_)));
 
         let stale = DescribeCache::new(Duration::ZERO, 1 << 20);
@@ -293,7 +316,8 @@ mod tests {
 
     #[test]
     fn bounded_by_bytes_least_recently_used_out() {
-        let one = serde_json::to_vec(&global(&["Account"])).unwrap().len() + KEY_OVERHEAD;
+        let catalog = Catalog::from(&global(&["Account"]));
+        let one = serde_json::to_vec(&catalog).unwrap().len() * HEAP_PER_JSON_BYTE + KEY_OVERHEAD;
         let cache = DescribeCache::new(Duration::from_secs(60), one * 2);
         for id in 1..=3 {
             cache.settle_global(&conn(id, 0), modified(&["Account"]), None);

@@ -80,6 +80,12 @@ pub struct ObjectDetail {
 }
 
 impl ObjectDetail {
+    pub fn field(&self, name: &str) -> Option<&FieldView> {
+        self.fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
     /// The field that names a record (`Name`, `CaseNumber`, `Subject`), if the user sees one.
     pub fn name_field(&self) -> Option<&str> {
         self.fields
@@ -204,7 +210,7 @@ impl From<&SObjectDescribe> for ObjectDetail {
 impl Workspace {
     /// The object as `actor`'s Salesforce user sees it.
     pub async fn describe(&self, actor: &Actor, name: &str) -> DomainResult<ObjectDetail> {
-        Ok(ObjectDetail::from(&*self.object(actor, name).await?))
+        Ok(ObjectDetail::clone(&*self.object(actor, name).await?))
     }
 }
 

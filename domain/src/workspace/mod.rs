@@ -13,11 +13,10 @@ mod search;
 use std::sync::Arc;
 use std::time::Duration;
 
-use salesforce::rest::{DescribeGlobal, SObjectDescribe};
 
 pub use cache::{CacheStats, DescribeCache, Lookup};
 pub use describe::{ChildView, FieldView, ObjectDetail, PicklistEntry, RecordTypeView};
-pub use objects::{ObjectInfo, ObjectKind};
+pub use objects::{Catalog, CatalogEntry, ObjectInfo, ObjectKind};
 pub use query::{Cell, LimitNote, QueryPage};
 pub use record::{FieldGroup, RecordField, RecordView};
 pub use search::{SearchHit, SearchRequest, SearchResults};
@@ -71,7 +70,7 @@ impl Workspace {
     }
 
     /// describeGlobal for `actor`, from the cache when it still holds.
-    async fn global(&self, actor: &Actor) -> DomainResult<Arc<DescribeGlobal>> {
+    async fn global(&self, actor: &Actor) -> DomainResult<Arc<Catalog>> {
         let cache = &self.cache;
         let answer = self
             .connections
@@ -90,14 +89,10 @@ impl Workspace {
 
     /// One object's describe for `actor`. Unknown or invisible names are answered from
     /// describeGlobal with close matches, before any describe is asked for.
-    async fn object(&self, actor: &Actor, name: &str) -> DomainResult<Arc<SObjectDescribe>> {
-        let global = self.global(actor).await?;
-        let Some(summary) = global
-            .sobjects
-            .iter()
-            .find(|o| o.name.eq_ignore_ascii_case(name.trim()))
-        else {
-            return Err(unknown_object(name, &global));
+    async fn object(&self, actor: &Actor, name: &str) -> DomainResult<Arc<ObjectDetail>> {
+        let catalog = self.global(actor).await?;
+        let Some(summary) = catalog.find(name) else {
+            return Err(unknown_object(name, &catalog));
         };
         let name = summary.name.as_str();
         let cache = &self.cache;
@@ -126,11 +121,13 @@ fn lost_entry() -> DomainError {
 }
 
 /// "No object named X is visible to your Salesforce user", with up to three close names.
-fn unknown_object(name: &str, global: &DescribeGlobal) -> DomainError {
+fn unknown_object(name: &str, catalog: &Catalog) -> DomainError {
     let wanted = name.trim().to_ascii_lowercase();
-    let mut scored: Vec<(f64, &str)> = global
-        .sobjects
+    let mut scored: Vec<(f64, &str)> = catalog
+        .objects
         .iter()
+        .filter(|e| e.listed)
+        .map(|e| &e.info)
         .map(|o| {
             let by_name = strsim::jaro_winkler(&wanted, &o.name.to_ascii_lowercase());
             let by_label = strsim::jaro_winkler(&wanted, &o.label.to_ascii_lowercase());
@@ -155,13 +152,14 @@ mod tests {
 
     #[test]
     fn unknown_objects_come_with_close_matches() {
-        let global: DescribeGlobal = serde_json::from_value(serde_json::json!({"sobjects": [
+        let global: salesforce::rest::DescribeGlobal = serde_json::from_value(serde_json::json!({"sobjects": [
             {"name": "Account", "label": "Account"},
             {"name": "AccountContactRelation", "label": "Account Contact Relationship"},
             {"name": "Quality_Issue__c", "label": "Quality Issue"},
             {"name": "Contact", "label": "Contact"},
         ]}))
         .unwrap();
+        let global = Catalog::from(&global);
         let DomainError::UnknownObject { close_matches, .. } = unknown_object("Acount", &global)
         else {
             panic!()

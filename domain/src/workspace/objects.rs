@@ -2,7 +2,7 @@
 //! may do with it. History, Share, Feed and ChangeEvent companions and hidden objects are left
 //! out: no one works with them by hand.
 
-use salesforce::rest::SObjectSummary;
+use salesforce::rest::{DescribeGlobal, SObjectSummary};
 use serde::{Deserialize, Serialize};
 
 use super::Workspace;
@@ -83,15 +83,62 @@ impl From<&SObjectSummary> for ObjectInfo {
     }
 }
 
+/// One describeGlobal entry as the workspace keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogEntry {
+    pub info: ObjectInfo,
+    /// Shown in lists: neither hidden nor a History/Share/Feed/ChangeEvent companion.
+    pub listed: bool,
+}
+
+/// describeGlobal, kept: every object of the connected user, listed or not (an id's key prefix
+/// may belong to any of them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub objects: Vec<CatalogEntry>,
+}
+
+impl Catalog {
+    pub fn find(&self, name: &str) -> Option<&ObjectInfo> {
+        self.objects
+            .iter()
+            .map(|e| &e.info)
+            .find(|o| o.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The object whose ids start with `prefix`.
+    pub fn by_prefix(&self, prefix: &str) -> Option<&ObjectInfo> {
+        self.objects
+            .iter()
+            .map(|e| &e.info)
+            .find(|o| o.key_prefix.as_deref() == Some(prefix))
+    }
+}
+
+impl From<&DescribeGlobal> for Catalog {
+    fn from(g: &DescribeGlobal) -> Self {
+        Catalog {
+            objects: g
+                .sobjects
+                .iter()
+                .map(|o| CatalogEntry {
+                    info: ObjectInfo::from(o),
+                    listed: !o.deprecated_and_hidden && o.associate_entity_type.is_none(),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Workspace {
     /// Every object `actor`'s Salesforce user can see, by label.
     pub async fn list_objects(&self, actor: &Actor) -> DomainResult<Vec<ObjectInfo>> {
-        let global = self.global(actor).await?;
-        let mut objects: Vec<ObjectInfo> = global
-            .sobjects
+        let catalog = self.global(actor).await?;
+        let mut objects: Vec<ObjectInfo> = catalog
+            .objects
             .iter()
-            .filter(|o| !o.deprecated_and_hidden && o.associate_entity_type.is_none())
-            .map(ObjectInfo::from)
+            .filter(|e| e.listed)
+            .map(|e| e.info.clone())
             .collect();
         objects.sort_by(|a, b| {
             a.label

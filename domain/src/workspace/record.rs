@@ -74,13 +74,7 @@ impl Workspace {
             .map_err(|e| DomainError::validation("id", format!("{e}.")))?;
         let describe = self.object(actor, object).await?;
         let global = self.global(actor).await?;
-        let owner_of = |prefix: &str| {
-            global
-                .sobjects
-                .iter()
-                .find(|o| o.key_prefix.as_deref() == Some(prefix))
-                .map(|o| o.name.clone())
-        };
+        let owner_of = |prefix: &str| global.by_prefix(prefix).map(|o| o.name.clone());
         if let Some(prefix) = describe.key_prefix.as_deref()
             && prefix != id.key_prefix()
         {

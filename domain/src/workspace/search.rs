@@ -69,9 +69,11 @@ impl Workspace {
         let global = self.global(actor).await?;
         let objects: Vec<String> = if request.objects.is_empty() {
             let mut searchable: Vec<&str> = global
-                .sobjects
+                .objects
                 .iter()
-                .filter(|o| o.searchable && o.queryable && !o.deprecated_and_hidden)
+                .filter(|e| e.listed)
+                .map(|e| &e.info)
+                .filter(|o| o.searchable && o.queryable)
                 .map(|o| o.name.as_str())
                 .collect();
             searchable.sort_by_key(|n| {
@@ -89,11 +91,7 @@ impl Workspace {
         } else {
             let mut chosen = Vec::new();
             for wanted in &request.objects {
-                let Some(o) = global
-                    .sobjects
-                    .iter()
-                    .find(|o| o.name.eq_ignore_ascii_case(wanted.trim()))
-                else {
+                let Some(o) = global.find(wanted) else {
                     return Err(super::unknown_object(wanted, &global));
                 };
                 if !o.searchable {
@@ -117,7 +115,7 @@ impl Workspace {
         let mut search = Search::new(term);
         let mut shapes = Vec::new();
         for name in &objects {
-            let detail = super::ObjectDetail::from(&*self.object(actor, name).await?);
+            let detail = self.object(actor, name).await?;
             let name_field = detail.name_field().unwrap_or("Id").to_owned();
             let extra: Vec<String> = request
                 .fields

@@ -274,3 +274,40 @@ pub async fn register_callback(sim: &SimUrls, port: u16) {
 }
 
 pub static REGISTERED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Mia in Acme, as a signed-in request would make her.
+pub async fn bench_actor(
+    db: &sea_orm::DatabaseConnection,
+    user: domain::entities::user::Model,
+) -> domain::access::Actor {
+    let authn = domain::step_up::Authn {
+        nonce: domain::step_up::SignInNonce::generate(),
+        step_up: None,
+    };
+    domain::access::actor_in(db, user, authn, "acme")
+        .await
+        .unwrap()
+}
+
+/// A client that calls the simulator straight with the connection's current access token: what
+/// Sofie is measured against.
+pub async fn direct_client(
+    db: &sea_orm::DatabaseConnection,
+    vault: &Vault,
+    http: &salesforce::HttpClient,
+) -> salesforce::rest::RestClient {
+    use sea_orm::EntityTrait;
+    let row = domain::entities::connection::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .expect("mia connected");
+    let token = vault
+        .open(
+            row.access_token.as_ref().unwrap(),
+            &domain::vault::Aad::new("connections", "access_token", row.id),
+        )
+        .unwrap();
+    let version = salesforce::rest::ApiVersion::parse("v62.0").unwrap();
+    salesforce::rest::RestClient::new(http.clone(), &row.instance_url, token, version).unwrap()
+}

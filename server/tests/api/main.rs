@@ -17,3 +17,4 @@ mod settings_access;
 mod sim;
 mod step_up;
 mod workspace;
+mod workspace_refusals;

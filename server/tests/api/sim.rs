@@ -40,6 +40,16 @@ pub async fn sf_world_on(database_url: &str, keys: &secrecy::SecretString) -> Sf
     sf_world_with(database_url, keys, SimConfig::default(), |_| {}).await
 }
 
+/// A fresh world on a simulator with `config`, Sofie's settings changed by `adjust`.
+pub async fn sf_world_adjusted(
+    config: SimConfig,
+    adjust: impl FnOnce(&mut server::config::Settings),
+) -> SfWorld {
+    let database_url = fresh_database_url().await;
+    let keys = domain::vault::Vault::generate_key_ring();
+    sf_world_with(&database_url, &keys, config, adjust).await
+}
+
 /// A world on a simulator with `config`, and Sofie's settings changed by `adjust`.
 pub async fn sf_world_with(
     database_url: &str,
