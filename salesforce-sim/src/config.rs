@@ -15,6 +15,9 @@ use crate::ids;
 pub struct SimConfig {
     /// Address every host listens on.
     pub bind: IpAddr,
+    /// Serve HTTPS (with a certificate made at start, `RunningSim::certificate_pem`) instead of
+    /// plain HTTP, for clients that only speak https.
+    pub tls: bool,
     /// Ports; 0 picks a free one.
     pub ports: Ports,
     /// How many instance hosts (`na1`, `na2`, …) to run; orgs point at one by index.
@@ -229,6 +232,7 @@ impl Default for SimConfig {
         };
         SimConfig {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            tls: false,
             ports: Ports::default(),
             instance_count: 2,
             access_token_ttl_secs: 7200,

@@ -25,13 +25,14 @@ mod sharing;
 mod soql;
 mod state;
 mod store;
+mod tls;
 
 use serde::{Deserialize, Serialize};
 
 pub use config::{ConnectedApp, OrgConfig, Profile, RefreshPolicy, SimConfig, UserConfig};
 pub use server::{RunningSim, spawn};
 
-/// Base URLs of every host (`http://127.0.0.1:PORT`, no trailing slash).
+/// Base URLs of every host (`http://127.0.0.1:PORT`, `https://` with `tls`; no trailing slash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SimUrls {
     pub login_production: String,

@@ -1,5 +1,6 @@
 //! `salesforce-sim`: runs the simulator until SIGINT/SIGTERM, after printing its URLs as one
-//! JSON line on stdout (scripts read that line to learn the ports).
+//! JSON line on stdout (scripts read that line to learn the ports; with `--tls-cert` the
+//! certificate file is written by then).
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -31,6 +32,10 @@ struct Args {
     /// Ports of the instance hosts, comma-separated, in order (0 = random).
     #[arg(long, value_delimiter = ',')]
     instance_ports: Vec<u16>,
+    /// Serve HTTPS, as Salesforce does, with a certificate made at start for 127.0.0.1 and
+    /// localhost, written to FILE (PEM) before the URLs are printed, for clients to trust.
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
     /// Print the effective config as JSON (a starting point for `--config`) and exit.
     #[arg(long)]
     print_config: bool,
@@ -64,6 +69,7 @@ async fn main() -> std::process::ExitCode {
     if !args.instance_ports.is_empty() {
         config.ports.instances = args.instance_ports;
     }
+    config.tls |= args.tls_cert.is_some();
     if args.print_config {
         println!(
             "{}",
@@ -78,6 +84,12 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let (Some(path), Some(pem)) = (&args.tls_cert, &sim.certificate_pem)
+        && let Err(e) = std::fs::write(path, pem)
+    {
+        eprintln!("salesforce-sim: cannot write {}: {e}", path.display());
+        return std::process::ExitCode::FAILURE;
+    }
     println!(
         "{}",
         serde_json::to_string(&sim.urls).expect("URLs serialize")

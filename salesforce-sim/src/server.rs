@@ -17,6 +17,7 @@ use tower::Layer;
 
 use crate::config::SimConfig;
 use crate::state::{Host, Sim};
+use crate::tls::{self, Tls};
 use crate::{SimUrls, control, oauth, rest};
 
 /// Per-host handler state: the shared simulator and which host this router serves.
@@ -29,6 +30,8 @@ pub struct Ctx {
 /// A started simulator. Dropping it stops every host; `shutdown()` also waits for them.
 pub struct RunningSim {
     pub urls: SimUrls,
+    /// With `tls`: the certificate every host presents (PEM), for clients to trust.
+    pub certificate_pem: Option<String>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -63,7 +66,12 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
     for n in 0..config.instance_count {
         instances.push(TcpListener::bind(port(config.ports.instances.get(n))).await?);
     }
-    let url = |l: &TcpListener| l.local_addr().map(|a| format!("http://{a}"));
+    let tls = match config.tls {
+        true => Some(Tls::new(config.bind)?),
+        false => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = |l: &TcpListener| l.local_addr().map(|a| format!("{scheme}://{a}"));
     let urls = SimUrls {
         login_production: url(&production)?,
         login_sandbox: url(&sandbox)?,
@@ -91,12 +99,16 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
                 host,
             });
             let mut stopped = stopped.clone();
+            let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
             tokio::spawn(async move {
+                // The slash is trimmed before routing, so it wraps the router, not a route.
+                let app = middleware::map_request(trim_trailing_slash).layer(app);
+                if let Some(acceptor) = acceptor {
+                    return tls::serve(listener, acceptor, app, stopped).await;
+                }
                 let until = async move {
                     let _ = stopped.wait_for(|s| *s).await;
                 };
-                // The slash is trimmed before routing, so it wraps the router, not a route.
-                let app = middleware::map_request(trim_trailing_slash).layer(app);
                 let service = ServiceExt::<Request>::into_make_service(app);
                 if let Err(e) = axum::serve(listener, service)
                     .with_graceful_shutdown(until)
@@ -107,7 +119,12 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
             })
         })
         .collect();
-    Ok(RunningSim { urls, stop, tasks })
+    Ok(RunningSim {
+        urls,
+        certificate_pem: tls.map(|t| t.certificate_pem),
+        stop,
+        tasks,
+    })
 }
 
 /// The REST API alone, as Composite sends its subrequests: the same routes and handlers as a
