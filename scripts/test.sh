@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing and runs every test: unit and HTTP tests on SQLite and on PostgreSQL,
-# the simulator and client suites, and the browser journeys in Chromium.
+# the simulator and client suites, jsforce and simple-salesforce against the simulator, and the
+# browser journeys in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,9 @@ SOFIE_TEST_DATABASE=postgres cargo test "${packages[@]}" --test api
 # Each test made its own database; drop them.
 psql -h 127.0.0.1 -U postgres -d test -Atc "select datname from pg_database where datname like 'sofie_test_%'" \
   | while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "drop database if exists $db" >/dev/null; done
+
+step "Salesforce clients (jsforce, simple-salesforce) against the simulator"
+end2end/clients/run.sh
 
 step "Browser journeys (Chromium, with and without JavaScript)"
 end2end/run.sh

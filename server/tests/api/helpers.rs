@@ -334,9 +334,25 @@ pub async fn signed_in(world: &World, email: &str) -> reqwest::Client {
 
 /// The HTML of `path` as `client` sees it; the page must answer 200.
 pub async fn page(world: &World, client: &reqwest::Client, path: &str) -> String {
+    let started = std::time::Instant::now();
     let response = world.app.get_with(client, path).await;
-    assert_eq!(response.status(), 200, "{path}");
-    response.text().await.unwrap()
+    let status = response.status();
+    let body = response.text().await.unwrap();
+    if status != 200 {
+        // What the server logged about this path, to tell a slow request from a failed one.
+        let logs = captured_logs();
+        let about: Vec<&str> = logs
+            .lines()
+            .filter(|l| l.contains(path.split('?').next().unwrap_or(path)))
+            .collect();
+        panic!(
+            "{path} answered {status} after {:?}\n{}\nserver log:\n{}",
+            started.elapsed(),
+            &body[..body.len().min(2000)],
+            about[about.len().saturating_sub(10)..].join("\n")
+        );
+    }
+    body
 }
 
 /// Rewrites a stored session, as the passing of time would: `edit` changes its JSON data and
