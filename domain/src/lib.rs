@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod connections;
 pub mod db;
 pub mod entities;

@@ -26,6 +26,8 @@ pub struct FieldView {
     pub length: Option<u32>,
     pub precision: Option<u32>,
     pub scale: Option<u32>,
+    /// Most digits of an `int` field.
+    pub digits: Option<u32>,
     pub nillable: bool,
     pub required_on_create: bool,
     pub createable: bool,
@@ -124,6 +126,7 @@ impl From<&FieldDescribe> for FieldView {
             length: f.length.filter(|n| *n > 0),
             precision: number(&f.extra, "precision"),
             scale: number(&f.extra, "scale"),
+            digits: number(&f.extra, "digits"),
             nillable: f.nillable,
             required_on_create: f.required_on_create(),
             createable: f.createable,

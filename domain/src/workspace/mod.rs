@@ -13,7 +13,6 @@ mod search;
 use std::sync::Arc;
 use std::time::Duration;
 
-
 pub use cache::{CacheStats, DescribeCache, Lookup};
 pub use describe::{ChildView, FieldView, ObjectDetail, PicklistEntry, RecordTypeView};
 pub use objects::{Catalog, CatalogEntry, ObjectInfo, ObjectKind};
@@ -152,13 +151,14 @@ mod tests {
 
     #[test]
     fn unknown_objects_come_with_close_matches() {
-        let global: salesforce::rest::DescribeGlobal = serde_json::from_value(serde_json::json!({"sobjects": [
-            {"name": "Account", "label": "Account"},
-            {"name": "AccountContactRelation", "label": "Account Contact Relationship"},
-            {"name": "Quality_Issue__c", "label": "Quality Issue"},
-            {"name": "Contact", "label": "Contact"},
-        ]}))
-        .unwrap();
+        let global: salesforce::rest::DescribeGlobal =
+            serde_json::from_value(serde_json::json!({"sobjects": [
+                {"name": "Account", "label": "Account"},
+                {"name": "AccountContactRelation", "label": "Account Contact Relationship"},
+                {"name": "Quality_Issue__c", "label": "Quality Issue"},
+                {"name": "Contact", "label": "Contact"},
+            ]}))
+            .unwrap();
         let global = Catalog::from(&global);
         let DomainError::UnknownObject { close_matches, .. } = unknown_object("Acount", &global)
         else {
