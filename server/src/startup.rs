@@ -233,7 +233,9 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .layer(sessions)
         .with_state(state);
     harden(
-        Router::new().merge(assets).merge(pages),
+        Router::new()
+            .merge(assets)
+            .merge(crate::middleware::stall_retry::retry_stalled_renders(pages)),
         HeaderPolicy { https },
         allowed,
     )

@@ -5,3 +5,4 @@ pub mod limits;
 pub mod origin_check;
 pub mod request_log;
 pub mod security_headers;
+pub mod stall_retry;
