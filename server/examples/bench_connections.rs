@@ -81,22 +81,9 @@ async fn overhead(config: &Settings, user: domain::entities::user::Model) {
             .unwrap();
         through.push(t.elapsed());
     }
-    let (m1, m2) = (
-        percentile(&mut through, 0.5),
-        percentile(&mut straight, 0.5),
-    );
-    let (p1, p2) = (
-        percentile(&mut through, 0.99),
-        percentile(&mut straight, 0.99),
-    );
     println!(
-        "calling service vs direct simulator call ({SAMPLES} calls each): median {:.0} µs vs {:.0} µs (ratio {:.2}); p99 {:.0} µs vs {:.0} µs (ratio {:.2})",
-        m1.as_secs_f64() * 1e6,
-        m2.as_secs_f64() * 1e6,
-        m1.as_secs_f64() / m2.as_secs_f64(),
-        p1.as_secs_f64() * 1e6,
-        p2.as_secs_f64() * 1e6,
-        p1.as_secs_f64() / p2.as_secs_f64()
+        "calling service vs direct simulator call ({SAMPLES} calls each): {}",
+        ratios(&mut through, &mut straight)
     );
 }
 

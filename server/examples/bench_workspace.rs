@@ -22,10 +22,6 @@ use salesforce_sim::{SimConfig, SimUrls};
 const SAMPLES: usize = 300;
 const QUERY: &str = "SELECT Id, Name, Industry, Owner.Name FROM Account ORDER BY Name LIMIT 200";
 
-fn micros(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
-
 /// Runs `sofie` and `direct` alternately `SAMPLES` times and prints medians, p99s and ratios.
 async fn compare<A, B, FA, FB>(label: &str, mut sofie: A, mut direct: B)
 where
@@ -43,23 +39,7 @@ where
         sofie().await;
         through.push(t.elapsed());
     }
-    let (m1, m2) = (
-        percentile(&mut through, 0.5),
-        percentile(&mut straight, 0.5),
-    );
-    let (p1, p2) = (
-        percentile(&mut through, 0.99),
-        percentile(&mut straight, 0.99),
-    );
-    println!(
-        "{label:<34} median {:>7.0} µs vs {:>7.0} µs (ratio {:.2}); p99 {:>7.0} µs vs {:>7.0} µs (ratio {:.2})",
-        micros(m1),
-        micros(m2),
-        m1.as_secs_f64() / m2.as_secs_f64(),
-        micros(p1),
-        micros(p2),
-        p1.as_secs_f64() / p2.as_secs_f64()
-    );
+    println!("{label:<34} {}", ratios(&mut through, &mut straight));
 }
 
 async fn describe_calls(sim: &SimUrls) -> (u64, u64) {

@@ -311,3 +311,20 @@ pub async fn direct_client(
     let version = salesforce::rest::ApiVersion::parse("v62.0").unwrap();
     salesforce::rest::RestClient::new(http.clone(), &row.instance_url, token, version).unwrap()
 }
+
+/// "median A µs vs B µs (ratio A/B); p99 …": samples through Sofie against the same calls made
+/// straight to the simulator.
+pub fn ratios(through: &mut [Duration], straight: &mut [Duration]) -> String {
+    let micros = |d: Duration| d.as_secs_f64() * 1e6;
+    let (m1, m2) = (percentile(through, 0.5), percentile(straight, 0.5));
+    let (p1, p2) = (percentile(through, 0.99), percentile(straight, 0.99));
+    format!(
+        "median {:>7.0} µs vs {:>7.0} µs (ratio {:.2}); p99 {:>7.0} µs vs {:>7.0} µs (ratio {:.2})",
+        micros(m1),
+        micros(m2),
+        m1.as_secs_f64() / m2.as_secs_f64(),
+        micros(p1),
+        micros(p2),
+        p1.as_secs_f64() / p2.as_secs_f64()
+    )
+}
