@@ -43,7 +43,8 @@ pub fn ConnectionsTable(org: String, rows: Vec<ConnectionRow>, disconnect: bool)
         })
         .collect_view();
     view! {
-        <table class="connections">
+        <div class="table-wrap">
+        <table class="data connections">
             <thead>
                 <tr>
                     <th>"Member"</th><th>"Salesforce username"</th><th>"Environment"</th>
@@ -53,6 +54,7 @@ pub fn ConnectionsTable(org: String, rows: Vec<ConnectionRow>, disconnect: bool)
             </thead>
             <tbody>{body}</tbody>
         </table>
+        </div>
     }
     .into_any()
 }

@@ -16,7 +16,7 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status" aria-live="polite">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading" aria-live="polite">"Loading…"</p> }>
             {move || {
                 let view = view.clone();
                 Suspend::new(async move {

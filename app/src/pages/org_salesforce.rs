@@ -100,11 +100,13 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                 </section>
                 <section>
                     <h2>"What each group's members get"</h2>
-                    <table class="groups">
-                        <thead><tr><th>"Group"</th><th>"Override"</th><th>"Members connect with"</th></tr></thead>
-                        <tbody>{groups}
-                        </tbody>
-                    </table>
+                    <div class="table-wrap">
+                        <table class="data groups">
+                            <thead><tr><th scope="col">"Group"</th><th scope="col">"Override"</th><th scope="col">"Members connect with"</th></tr></thead>
+                            <tbody>{groups}
+                            </tbody>
+                        </table>
+                    </div>
                 </section>
                 <section>
                     <h2>"People's connections"</h2>
