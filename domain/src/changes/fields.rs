@@ -107,7 +107,10 @@ pub fn checked_fields(
         if !writable {
             problems.push(ValueProblem {
                 field: field.name.clone(),
-                reason: format!("your Salesforce user may not set it in {}", action.with_article()),
+                reason: format!(
+                    "your Salesforce user may not set it in {}",
+                    action.with_article()
+                ),
             });
             continue;
         }
