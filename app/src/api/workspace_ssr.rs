@@ -22,31 +22,35 @@ where
     F: FnOnce(Workspace, Actor) -> Fut,
     Fut: Future<Output = Result<T, DomainError>>,
 {
+    framed(org, Some(op)).await
+}
+
+/// The page with only its form: nothing was asked, so Salesforce is not called.
+pub async fn idle<T>(org: &str) -> Result<WorkspaceView<T>, AppError> {
+    type Nothing<T> = fn(Workspace, Actor) -> std::future::Ready<Result<T, DomainError>>;
+    framed::<T, Nothing<T>, _>(org, None).await
+}
+
+/// The organization context and usage gauge around `op`'s outcome (`Idle` without one).
+async fn framed<T, F, Fut>(org: &str, op: Option<F>) -> Result<WorkspaceView<T>, AppError>
+where
+    F: FnOnce(Workspace, Actor) -> Fut,
+    Fut: Future<Output = Result<T, DomainError>>,
+{
     let result = async {
         let (me, actor) = actor(org).await?;
         let context = org_context(&me.services, &actor).await?;
-        let outcome = match op(me.services.workspace.clone(), actor.clone()).await {
-            Ok(value) => Outcome::Ready(value),
-            Err(err) => settle(&me, &actor, err).await?,
+        let outcome = match op {
+            None => Outcome::Idle,
+            Some(op) => match op(me.services.workspace.clone(), actor.clone()).await {
+                Ok(value) => Outcome::Ready(value),
+                Err(err) => settle(&me, &actor, err).await?,
+            },
         };
         Ok(WorkspaceView {
             context,
             usage: usage(&me, &actor).await?,
             outcome,
-        })
-    }
-    .await;
-    fail(result)
-}
-
-/// The page with only its form: nothing was asked, so Salesforce is not called.
-pub async fn idle<T>(org: &str) -> Result<WorkspaceView<T>, AppError> {
-    let result = async {
-        let (me, actor) = actor(org).await?;
-        Ok(WorkspaceView {
-            context: org_context(&me.services, &actor).await?,
-            usage: usage(&me, &actor).await?,
-            outcome: Outcome::Idle,
         })
     }
     .await;

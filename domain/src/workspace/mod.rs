@@ -90,8 +90,18 @@ impl Workspace {
     /// describeGlobal with close matches, before any describe is asked for.
     async fn object(&self, actor: &Actor, name: &str) -> DomainResult<Arc<ObjectDetail>> {
         let catalog = self.global(actor).await?;
+        self.object_in(actor, &catalog, name).await
+    }
+
+    /// [`Self::object`] for a caller that already holds the catalog.
+    async fn object_in(
+        &self,
+        actor: &Actor,
+        catalog: &Catalog,
+        name: &str,
+    ) -> DomainResult<Arc<ObjectDetail>> {
         let Some(summary) = catalog.find(name) else {
-            return Err(unknown_object(name, &catalog));
+            return Err(unknown_object(name, catalog));
         };
         let name = summary.name.as_str();
         let cache = &self.cache;

@@ -72,8 +72,8 @@ impl Workspace {
     ) -> DomainResult<RecordView> {
         let id = RecordId::parse(id.trim())
             .map_err(|e| DomainError::validation("id", format!("{e}.")))?;
-        let describe = self.object(actor, object).await?;
         let global = self.global(actor).await?;
+        let describe = self.object_in(actor, &global, object).await?;
         let owner_of = |prefix: &str| global.by_prefix(prefix).map(|o| o.name.clone());
         if let Some(prefix) = describe.key_prefix.as_deref()
             && prefix != id.key_prefix()
@@ -146,10 +146,10 @@ impl Workspace {
                 details.push(shown);
             }
         }
-        let record_name = summary
-            .iter()
-            .find(|f| describe.field(&f.name).is_some_and(|d| d.name_field))
-            .map(|f| f.value.clone())
+        let record_name = describe
+            .name_field()
+            .and_then(|f| record.get(f))
+            .map(display)
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| id.as_str().to_owned());
         let groups = [

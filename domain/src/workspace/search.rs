@@ -115,17 +115,12 @@ impl Workspace {
         let mut search = Search::new(term);
         let mut shapes = Vec::new();
         for name in &objects {
-            let detail = self.object(actor, name).await?;
+            let detail = self.object_in(actor, &global, name).await?;
             let name_field = detail.name_field().unwrap_or("Id").to_owned();
             let extra: Vec<String> = request
                 .fields
                 .iter()
-                .filter_map(|f| {
-                    detail
-                        .fields
-                        .iter()
-                        .find(|d| d.name.eq_ignore_ascii_case(f.trim()))
-                })
+                .filter_map(|f| detail.field(f.trim()))
                 .map(|d| d.name.clone())
                 .filter(|f| f != &name_field && f != "Id")
                 .collect();
