@@ -6,9 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Router, ServiceExt};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -16,6 +15,7 @@ use tokio::task::JoinHandle;
 use tower::Layer;
 
 use crate::config::SimConfig;
+use crate::control::After;
 use crate::state::{Host, Sim};
 use crate::tls::{self, Tls};
 use crate::{SimUrls, control, oauth, rest};
@@ -25,6 +25,8 @@ use crate::{SimUrls, control, oauth, rest};
 pub struct Ctx {
     pub sim: Arc<Sim>,
     pub host: Host,
+    /// Turns true when the simulator stops: a hanging answer then ends, so shutdown can finish.
+    pub stopped: watch::Receiver<bool>,
 }
 
 /// A started simulator. Dropping it stops every host; `shutdown()` also waits for them.
@@ -97,6 +99,7 @@ pub async fn spawn(config: SimConfig) -> std::io::Result<RunningSim> {
             let app = router(Ctx {
                 sim: sim.clone(),
                 host,
+                stopped: stopped.clone(),
             });
             let mut stopped = stopped.clone();
             let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
@@ -180,29 +183,32 @@ async fn faults_and_counts(State(ctx): State<Ctx>, request: Request, next: Next)
     let fault = {
         let mut state = ctx.sim.lock();
         *state.calls.entry(key.clone()).or_default() += 1;
-        state.take_fault(&path)
+        state.take_fault(request.method().as_str(), &path)
     };
-    let Some(fault) = fault else {
-        let response = next.run(request).await;
+    let served = |response: Response| {
         // Also by answer, so a test can tell a 304 revalidation from a whole describe.
         *ctx.sim
             .lock()
             .calls
             .entry(format!("{key} {}", response.status().as_u16()))
             .or_default() += 1;
-        return response;
+        response
+    };
+    let Some(fault) = fault else {
+        return served(next.run(request).await);
     };
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
-    match fault.status {
-        None => next.run(request).await,
-        Some(status) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            match fault.body {
-                serde_json::Value::String(text) => (status, text).into_response(),
-                body => (status, axum::Json(body)).into_response(),
-            }
+    match (fault.after, fault.status) {
+        (Some(After::Hang), _) => {
+            let response = served(next.run(request).await);
+            let mut stopped = ctx.stopped.clone();
+            let _ = stopped.wait_for(|s| *s).await;
+            response
         }
+        (Some(After::Reset), _) => control::cut_off(served(next.run(request).await)).await,
+        (None, None) => next.run(request).await,
+        (None, Some(status)) => fault.answer(status),
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::clock::sf_datetime;
+use crate::clock::{parse_datetime, sf_datetime};
 use crate::ids;
 use crate::schema::{FieldType, ObjectDef};
 
@@ -197,13 +197,19 @@ impl Store {
     /// Applies changed fields and stamps the record as modified.
     pub fn update(&mut self, id: &str, changes: Map<String, Value>, now: i64, user_id: &str) {
         if let Some(record) = self.get_mut(id) {
+            // Each save moves the stamps on, even within one millisecond (their precision):
+            // clients compare them to tell whether a record changed since they read it.
+            let last = record
+                .get("SystemModstamp")
+                .as_str()
+                .and_then(parse_datetime)
+                .unwrap_or(i64::MIN);
+            let stamp = json!(sf_datetime(now.max(last.saturating_add(1))));
             record.fields.extend(changes);
             record
                 .fields
-                .insert("LastModifiedDate".into(), json!(sf_datetime(now)));
-            record
-                .fields
-                .insert("SystemModstamp".into(), json!(sf_datetime(now)));
+                .insert("LastModifiedDate".into(), stamp.clone());
+            record.fields.insert("SystemModstamp".into(), stamp);
             record
                 .fields
                 .insert("LastModifiedById".into(), json!(user_id));
@@ -239,5 +245,38 @@ fn derive(object: &str, fields: &mut Map<String, Value>) {
             fields.insert("IsClosed".into(), json!(closed));
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    #[test]
+    fn every_save_moves_the_stamps_on_even_within_one_millisecond() {
+        let schema = Schema::standard();
+        let account = schema.object("Account").unwrap();
+        let mut store = Store::new("00D5i0000000001EAA");
+        let now = 1_796_119_200_000; // 2026-12-01T10:00:00.000Z
+        let id = store.insert(account, Map::new(), now, "0055i0000000001AAA");
+        let stamp = |store: &Store, field: &str| store.get(&id).unwrap().get(field).clone();
+        let mut seen = vec![stamp(&store, "SystemModstamp")];
+        for _ in 0..3 {
+            store.update(&id, Map::new(), now, "0055i0000000001AAA");
+            assert_eq!(
+                stamp(&store, "SystemModstamp"),
+                stamp(&store, "LastModifiedDate")
+            );
+            seen.push(stamp(&store, "SystemModstamp"));
+        }
+        let expected = [
+            "2026-12-01T10:00:00.000+0000",
+            "2026-12-01T10:00:00.001+0000",
+            "2026-12-01T10:00:00.002+0000",
+            "2026-12-01T10:00:00.003+0000",
+        ];
+        assert_eq!(seen, expected.map(|s| json!(s)));
+        assert_eq!(stamp(&store, "CreatedDate"), json!(expected[0]));
     }
 }

@@ -1,6 +1,10 @@
 //! The test-control API under `/__sim/`, served on every host. JSON in, JSON out.
 
+mod faults;
+mod records;
 mod setup;
+
+pub use faults::{After, Fault, cut_off};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -8,55 +12,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::clock::now_ms;
 use crate::config::{ConnectedApp, Profile, UserConfig};
 use crate::ids;
 use crate::server::Ctx;
-use crate::state::State as SimState;
-
-/// A queued failure: the next `count` matching calls answer `status` with `body` after `delay_ms`.
-/// Without `status` the call is only delayed, then served normally.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Fault {
-    #[serde(default = "one")]
-    pub count: u32,
-    #[serde(default)]
-    pub status: Option<u16>,
-    #[serde(default = "default_fault_body")]
-    pub body: Value,
-    #[serde(default)]
-    pub delay_ms: u64,
-    /// Only calls whose path starts with this (e.g. `/services/data`) are affected.
-    #[serde(default)]
-    pub path_prefix: Option<String>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-fn default_fault_body() -> Value {
-    json!([{ "message": "Service unavailable", "errorCode": "SERVER_UNAVAILABLE" }])
-}
-
-impl SimState {
-    /// Consumes one use of the first queued fault that applies to `path`.
-    pub fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let index = self
-            .faults
-            .iter()
-            .position(|f| f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p)))?;
-        let fault = &mut self.faults[index];
-        fault.count = fault.count.saturating_sub(1);
-        let taken = fault.clone();
-        if fault.count == 0 {
-            self.faults.remove(index);
-        }
-        Some(taken)
-    }
-}
 
 pub fn routes() -> Router<Ctx> {
     Router::new()
@@ -67,13 +28,17 @@ pub fn routes() -> Router<Ctx> {
         .route("/__sim/users/{username}/revoke-tokens", post(revoke_user))
         .route("/__sim/users/{username}", patch(change_user))
         .route("/__sim/tokens/expire", post(expire_tokens))
-        .route("/__sim/faults", post(add_fault).delete(clear_faults))
+        .route(
+            "/__sim/faults",
+            post(faults::add_fault).delete(faults::clear_faults),
+        )
         .route("/__sim/orgs/{org_id}/move", post(move_org))
         .route("/__sim/orgs/{org_id}/api-usage", post(set_api_usage))
         .route("/__sim/settings", post(settings))
         .route("/__sim/calls", get(calls))
         .route("/__sim/calls", delete(clear_calls))
         .merge(setup::routes())
+        .merge(records::routes())
 }
 
 fn problem(status: StatusCode, message: String) -> Response {
@@ -225,21 +190,6 @@ async fn change_user(
 async fn expire_tokens(State(ctx): State<Ctx>) -> Response {
     let n = ctx.sim.lock().expire_access_tokens(now_ms());
     Json(json!({ "expired": n })).into_response()
-}
-
-async fn add_fault(State(ctx): State<Ctx>, Json(fault): Json<Fault>) -> Response {
-    let mut state = ctx.sim.lock();
-    state.faults.push_back(fault);
-    (
-        StatusCode::CREATED,
-        Json(json!({ "queued": state.faults.len() })),
-    )
-        .into_response()
-}
-
-async fn clear_faults(State(ctx): State<Ctx>) -> Response {
-    ctx.sim.lock().faults.clear();
-    StatusCode::NO_CONTENT.into_response()
 }
 
 #[derive(Deserialize)]

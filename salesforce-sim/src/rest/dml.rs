@@ -10,8 +10,8 @@ use crate::clock::now_ms;
 use crate::ids;
 use crate::rest::errors::ApiError;
 use crate::rest::validation::Write;
-use crate::rest::{Session, missing};
-use crate::schema::ObjectDef;
+use crate::rest::{Session, assignment, cascade, missing};
+use crate::schema::{ObjectDef, Schema};
 use crate::server::Ctx;
 use crate::sharing::{Access, Viewer};
 use crate::store::{Record, Store, Undo};
@@ -68,6 +68,7 @@ pub enum Upserted {
 
 /// One caller's writes to one org, under the request's transaction when there is one.
 pub struct Dml<'a> {
+    schema: &'a Schema,
     pub store: &'a mut Store,
     pub viewer: Viewer<'a>,
     version: &'a str,
@@ -89,6 +90,7 @@ pub fn as_caller(
         return missing();
     };
     let mut dml = Dml {
+        schema: &ctx.sim.schema,
         store,
         viewer,
         version: &session.version,
@@ -119,7 +121,8 @@ impl Dml<'_> {
         if !self.viewer.object(object).create {
             return Err(no_access());
         }
-        let changes = self.checks(object, None).check(fields, self.headers)?;
+        let mut changes = self.checks(object, None).check(fields, self.headers)?;
+        assignment::apply(self.store, object, self.headers, &mut changes);
         let id = self
             .store
             .insert(object, changes, self.now, self.viewer.user_id);
@@ -139,7 +142,7 @@ impl Dml<'_> {
         if !self.viewer.object(object).edit || access < Access::Edit {
             return Err(no_access());
         }
-        let changes = self
+        let mut changes = self
             .checks(object, Some(record))
             .check(fields, self.headers)?;
         // Handing a record to someone else needs full access (owner or "Modify All Data").
@@ -149,6 +152,8 @@ impl Dml<'_> {
         if transfer && access < Access::All {
             return Err(no_access());
         }
+        // The rule reassigns as the system does, past the caller's own right to transfer.
+        assignment::apply(self.store, object, self.headers, &mut changes);
         let before = record.clone();
         self.store
             .update(id, changes, self.now, self.viewer.user_id);
@@ -156,18 +161,23 @@ impl Dml<'_> {
         Ok(())
     }
 
-    /// Soft-deletes a record the caller can see: needs the object's Delete and full access.
+    /// Soft-deletes a record the caller can see, with the children that cascade from it: needs
+    /// the object's Delete and full access to the record itself (not to the children).
     pub fn delete(&mut self, object: &ObjectDef, id: &str) -> Result<(), ApiError> {
         let record = self.store.get(id).ok_or_else(no_access)?;
         if !self.viewer.object(object).delete || self.viewer.record(record) < Access::All {
             return Err(no_access());
         }
-        let before = record.clone();
-        let mut changes = Map::new();
-        changes.insert("IsDeleted".into(), json!(true));
-        self.store
-            .update(id, changes, self.now, self.viewer.user_id);
-        self.store.note(self.txn, Undo::Changed(before));
+        for doomed in cascade::doomed(self.schema, self.store, id)? {
+            let Some(before) = self.store.get(&doomed).cloned() else {
+                continue;
+            };
+            let mut changes = Map::new();
+            changes.insert("IsDeleted".into(), json!(true));
+            self.store
+                .update(&doomed, changes, self.now, self.viewer.user_id);
+            self.store.note(self.txn, Undo::Changed(before));
+        }
         Ok(())
     }
 

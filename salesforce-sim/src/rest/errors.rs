@@ -46,6 +46,12 @@ impl ApiError {
         self
     }
 
+    /// Sends `"fields": []` in a REST error body too: record-level DML errors carry the key.
+    pub fn with_empty_fields(mut self) -> Self {
+        self.extra.insert("fields".into(), json!([]));
+        self
+    }
+
     /// The entry of a REST error body; `fields` only when non-empty, as Salesforce does.
     pub fn entry(&self) -> Value {
         let mut entry = json!({ "message": self.message, "errorCode": self.code });

@@ -4,6 +4,8 @@
 //! session check (expired or revoked → 401 INVALID_SESSION_ID), the org must live on this
 //! instance, the daily API allocation, and `Sforce-Limit-Info` on the way out.
 
+mod assignment;
+mod cascade;
 mod changes;
 mod collections;
 mod composite;

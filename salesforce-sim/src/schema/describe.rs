@@ -204,14 +204,14 @@ pub fn describe_object(
         .filter(|c| schema.object(c.child).is_some_and(|o| viewer.reads(o)))
         .map(|c| {
             json!({
-                "cascadeDelete": false,
+                "cascadeDelete": c.cascade_delete,
                 "childSObject": c.child,
                 "deprecatedAndHidden": false,
                 "field": c.field,
                 "junctionIdListNames": [],
                 "junctionReferenceTo": [],
                 "relationshipName": c.name,
-                "restrictedDelete": false,
+                "restrictedDelete": c.restricted_delete,
             })
         })
         .collect();

@@ -221,6 +221,10 @@ pub struct ChildRelationship {
     pub child: &'static str,
     pub field: &'static str,
     pub name: &'static str,
+    /// Deleting the parent deletes these children too.
+    pub cascade_delete: bool,
+    /// A parent with such children cannot be deleted (`DELETE_FAILED`); wins over cascading.
+    pub restricted_delete: bool,
 }
 
 pub struct Schema {
@@ -248,10 +252,14 @@ impl Schema {
                 if field.reference_to.contains(&parent)
                     && let Some(name) = objects::child_relationship_name(object.name, field.name)
                 {
+                    let (cascade_delete, restricted_delete) =
+                        objects::delete_rule(object.name, field.name);
                     out.push(ChildRelationship {
                         child: object.name,
                         field: field.name,
                         name,
+                        cascade_delete,
+                        restricted_delete,
                     });
                 }
             }

@@ -301,3 +301,18 @@ pub fn child_relationship_name(child: &str, field: &str) -> Option<&'static str>
         _ => return None,
     })
 }
+
+/// `(cascadeDelete, restrictedDelete)` of a child relationship, as Salesforce's describe of
+/// Account and Contact reports them (`fixtures/rest/describe_{account,contact}…`): contacts,
+/// opportunities and activities go with their parent; cases keep their account or contact from
+/// being deleted, and so do orders their account (flagged both ways; the restriction wins).
+/// Other lookups (`ParentId`, `Opportunity.ContactId`, the custom ones) are neither.
+pub fn delete_rule(child: &str, field: &str) -> (bool, bool) {
+    match (child, field) {
+        ("Contact", "AccountId") | ("Opportunity", "AccountId") => (true, false),
+        ("Task" | "Event", "WhatId" | "WhoId") => (true, false),
+        ("Case", "AccountId" | "ContactId") => (false, true),
+        ("Order", "AccountId") => (true, true),
+        _ => (false, false),
+    }
+}
