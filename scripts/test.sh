@@ -40,6 +40,9 @@ SOFIE_TEST_DATABASE=postgres cargo test "${packages[@]}" --test api
 psql -h 127.0.0.1 -U postgres -d test -Atc "select datname from pg_database where datname like 'sofie_test_%'" \
   | while read -r db; do psql -h 127.0.0.1 -U postgres -d test -qc "drop database if exists $db" >/dev/null; done
 
+step "Crash test: approved writes survive SIGKILL (10 runs)"
+scripts/crash-changes.sh 10
+
 step "Salesforce clients (jsforce, simple-salesforce) against the simulator"
 end2end/clients/run.sh
 

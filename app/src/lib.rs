@@ -17,6 +17,7 @@ use leptos_router::{
 };
 
 use pages::{
+    changes::{ChangesQueuePage, prepare::PreparePage, proposal::ProposalPage},
     confirm_identity::ConfirmIdentityPage,
     group_settings::GroupSettingsPage,
     home::HomePage,
@@ -90,6 +91,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/salesforce/objects/:name") view=ObjectPage ssr=SsrMode::Async />
                 <Route path=path!("/o/:org/salesforce/search") view=SearchPage ssr=SsrMode::Async />
                 <Route path=path!("/o/:org/salesforce/query") view=QueryPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/changes") view=ChangesQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/changes/:id") view=ProposalPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/changes/:id/edit") view=PreparePage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/salesforce/prepare") view=PreparePage ssr=SsrMode::Async />
                 <Route
                     path=path!("/o/:org/salesforce/records/:object/:id")
                     view=RecordPage

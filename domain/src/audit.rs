@@ -34,6 +34,17 @@ pub enum AuditAction {
     ConnectionNeedsReconnect,
     ConnectionDisconnected,
     ConnectionsMarkedForReconnect,
+    ChangePolicyChanged,
+    ChangeProposed,
+    ChangeRevised,
+    ChangeApproved,
+    ChangeRejected,
+    ChangeExpired,
+    ChangeCancelled,
+    ChangeExecuted,
+    ChangeFailed,
+    ChangeOutcomeUnknown,
+    ChangeReconciled,
 }
 
 impl AuditAction {
@@ -61,6 +72,17 @@ impl AuditAction {
             Self::ConnectionNeedsReconnect => "salesforce_connection_needs_reconnect",
             Self::ConnectionDisconnected => "salesforce_connection_disconnected",
             Self::ConnectionsMarkedForReconnect => "salesforce_connections_marked",
+            Self::ChangePolicyChanged => "salesforce_change_policy_changed",
+            Self::ChangeProposed => "salesforce_change_proposed",
+            Self::ChangeRevised => "salesforce_change_revised",
+            Self::ChangeApproved => "salesforce_change_approved",
+            Self::ChangeRejected => "salesforce_change_rejected",
+            Self::ChangeExpired => "salesforce_change_expired",
+            Self::ChangeCancelled => "salesforce_change_cancelled",
+            Self::ChangeExecuted => "salesforce_change_executed",
+            Self::ChangeFailed => "salesforce_change_failed",
+            Self::ChangeOutcomeUnknown => "salesforce_change_outcome_unknown",
+            Self::ChangeReconciled => "salesforce_change_reconciled",
         }
     }
 }

@@ -41,6 +41,9 @@ pub enum DomainError {
         /// Up to three visible objects with similar names or labels.
         close_matches: Vec<String>,
     },
+    /// Values of a prepared change that cannot be sent, each naming its field; nothing was stored.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Fields(Vec<crate::changes::ValueProblem>),
     /// Salesforce refused or failed; the edge turns the class into a sentence with the fix.
     #[error("Salesforce: {0}")]
     Salesforce(#[source] salesforce::Error),

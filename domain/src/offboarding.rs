@@ -1,6 +1,6 @@
 //! Offboarding: removing a person from an organization, or disabling their account, takes effect
 //! at once. Their sessions end in the same transaction as the change, so no open browser tab
-//! keeps working.
+//! keeps working, and their proposals waiting for approval are cancelled.
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -9,6 +9,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::{self, AuditAction, AuditEvent};
+use crate::changes;
 use crate::entities::{group, group_membership, org_membership, organization, user};
 use crate::error::{DomainError, DomainResult};
 use crate::sessions;
@@ -51,6 +52,7 @@ pub async fn remove_member(
         .await?
         .rows_affected;
     let sessions_ended = sessions::delete_user_sessions(&txn, user.id).await?;
+    let proposals_cancelled = changes::cancel_waiting(&txn, user.id, Some(org.id)).await?;
     audit::record(
         &txn,
         AuditEvent::new(AuditAction::MemberRemoved)
@@ -59,6 +61,7 @@ pub async fn remove_member(
             .details(json!({
                 "sessions_ended": sessions_ended,
                 "group_memberships_removed": group_memberships_removed,
+                "proposals_cancelled": proposals_cancelled,
             })),
     )
     .await?;
@@ -78,11 +81,15 @@ pub async fn disable_user(db: &DatabaseConnection, user: user::Model) -> DomainR
     active.disabled = Set(true);
     active.update(&txn).await?;
     let sessions_ended = sessions::delete_user_sessions(&txn, id).await?;
+    let proposals_cancelled = changes::cancel_waiting(&txn, id, None).await?;
     audit::record(
         &txn,
         AuditEvent::new(AuditAction::UserDisabled)
             .target(email)
-            .details(json!({ "sessions_ended": sessions_ended })),
+            .details(json!({
+                "sessions_ended": sessions_ended,
+                "proposals_cancelled": proposals_cancelled,
+            })),
     )
     .await?;
     txn.commit().await?;

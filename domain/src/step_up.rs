@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::access::Actor;
-use crate::error::{DomainError, DomainResult};
+use crate::error::DomainResult;
 use crate::vault::{Aad, Vault};
 
 /// A step-up counts for this many seconds after the password was entered, without sliding.
@@ -139,9 +139,8 @@ impl Parked {
             // Another sign-in's change, or one sealed under a retired key: it cannot be completed.
             return Ok(None);
         };
-        serde_json::from_str(json.expose_secret())
-            .map(Some)
-            .map_err(|e| DomainError::internal("a parked change does not parse", e))
+        // A payload of another kind is another page's parked change, not this one.
+        Ok(serde_json::from_str(json.expose_secret()).ok())
     }
 }
 

@@ -9,6 +9,7 @@ mod m20261128_000003_integration_settings;
 mod m20261201_000004_auth_throttle;
 mod m20261201_000005_keyed_fingerprints;
 mod m20261201_000006_connections;
+mod m20261202_000007_prepared_changes;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_auth_throttle::Migration),
             Box::new(m20261201_000005_keyed_fingerprints::Migration),
             Box::new(m20261201_000006_connections::Migration),
+            Box::new(m20261202_000007_prepared_changes::Migration),
         ]
     }
 }

@@ -168,6 +168,13 @@ impl Settings {
         }
     }
 
+    /// How long an approved write is owned by its process, from the Salesforce timeout.
+    pub fn changes(&self) -> domain::changes::ChangesConfig {
+        domain::changes::ChangesConfig::for_timeout(std::time::Duration::from_secs(
+            self.salesforce_timeout_secs,
+        ))
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.expose_secret().starts_with("sqlite:")
     }

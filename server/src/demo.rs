@@ -3,6 +3,7 @@
 //! same process. Seeding is idempotent: a second run reuses what it finds.
 
 use domain::accounts::{self, FeatureChange};
+use domain::changes::{Changes, PolicyForm, VERBS};
 use domain::names::{DisplayName, Email, GroupName, NewPassword, OrgName};
 use domain::password::Passwords;
 use domain::roles::{GroupRole, OrgRole};
@@ -73,6 +74,7 @@ pub fn use_simulator(settings: &mut crate::config::Settings, urls: &SimUrls) {
 pub async fn seed(
     db: &DatabaseConnection,
     settings: &SettingsService,
+    changes: &Changes,
     password: &SecretString,
 ) -> DomainResult<Vec<DemoLogin>> {
     let passwords = Passwords::new();
@@ -134,6 +136,18 @@ pub async fn seed(
     };
     // The operator seeds this: it is the operator's save, not a person's, so no step-up.
     settings.save_as_operator(&org, Scope::Org, &input).await?;
+    // Prepared changes are off by default; the demo turns them on so every flow can be tried.
+    changes
+        .set_policy_as_operator(
+            &org,
+            PolicyForm {
+                enabled: true,
+                objects: String::new(),
+                actions: VERBS.iter().map(|v| v.to_string()).collect(),
+                expiry_hours: String::new(),
+            },
+        )
+        .await?;
     Ok(PEOPLE
         .iter()
         .map(|(email, _, _, role)| DemoLogin {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod callback;
+pub mod change_forms;
 pub mod cli;
 pub mod config;
 pub mod csv_export;

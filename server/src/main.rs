@@ -67,7 +67,7 @@ async fn demo(mut settings: server::config::Settings) -> anyhow::Result<()> {
         Ok(p) if !p.is_empty() => (SecretString::from(p), false),
         _ => (admin::generate_password(), true),
     };
-    let logins = demo::seed(&app.db, &app.settings, &password).await?;
+    let logins = demo::seed(&app.db, &app.settings, &app.changes, &password).await?;
     let url = app.origins[0].as_str().trim_end_matches('/').to_string();
     demo::print_logins(&url, &logins, &password, generated, &sim.urls);
     // The simulator lives as long as the server.

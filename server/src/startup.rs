@@ -1,6 +1,7 @@
 //! Building the application: database, vault check, services, router, listener. Tests call
 //! `Application::build` with port 0 and drive the real thing over HTTP.
 
+use domain::changes::Changes;
 use domain::workspace::Workspace;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,6 +56,7 @@ pub struct Application {
     pub vault: Arc<Vault>,
     pub settings: SettingsService,
     pub connections: ConnectionService,
+    pub changes: Changes,
 }
 
 impl Application {
@@ -83,13 +85,21 @@ impl Application {
             .iter()
             .map(|u| u.to_string())
             .collect::<Vec<String>>();
+        let workspace = Workspace::new(connections.clone(), settings.workspace());
+        let changes = Changes::new(
+            db.clone(),
+            workspace.clone(),
+            vault.clone(),
+            settings.changes(),
+        );
         let services = Services {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
             vault: vault.clone(),
             settings: salesforce_settings.clone(),
             connections: connections.clone(),
-            workspace: Workspace::new(connections.clone(), settings.workspace()),
+            workspace,
+            changes: changes.clone(),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
@@ -109,6 +119,7 @@ impl Application {
             },
         );
         spawn_cleanup(db.clone());
+        domain::changes::spawn_reconciler(changes.clone());
         Ok(Self {
             listener,
             router,
@@ -117,6 +128,7 @@ impl Application {
             vault,
             settings: salesforce_settings,
             connections,
+            changes,
         })
     }
 
@@ -220,6 +232,26 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .route(
             "/o/{org}/salesforce/query.csv",
             get(crate::csv_export::query_csv),
+        )
+        .route(
+            "/o/{org}/salesforce/changes/prepare",
+            post(crate::change_forms::prepare),
+        )
+        .route(
+            "/o/{org}/salesforce/changes/{id}/revise",
+            post(crate::change_forms::revise),
+        )
+        .route(
+            "/o/{org}/salesforce/changes/{id}/approve",
+            post(crate::change_forms::approve),
+        )
+        .route(
+            "/o/{org}/salesforce/changes/{id}/reject",
+            post(crate::change_forms::reject),
+        )
+        .route(
+            "/o/{org}/salesforce/changes/{id}/done",
+            post(crate::change_forms::mark_done),
         )
         .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {

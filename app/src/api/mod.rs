@@ -2,6 +2,9 @@
 //! `domain`, map the error.
 
 pub mod auth;
+pub mod changes;
+#[cfg(feature = "ssr")]
+pub mod changes_ssr;
 pub mod connections;
 pub mod context;
 pub mod salesforce_settings;

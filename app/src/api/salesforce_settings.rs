@@ -42,6 +42,16 @@ pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppErr
             scopes: SCOPES.join(" "),
             groups,
             connections: super::connections::rows(&me, &actor, None).await?,
+            policy: {
+                let p = me.services.changes.policy(&actor).await?;
+                super::changes::PolicyView {
+                    enabled: p.enabled,
+                    objects: p.objects.map(|o| o.join(", ")).unwrap_or_default(),
+                    actions: p.actions,
+                    expiry_hours: p.expiry_hours,
+                    version: p.version,
+                }
+            },
         })
     }
     .await;
@@ -162,7 +172,24 @@ pub async fn step_up(org: String, password: String) -> Result<Option<SaveResult>
         {
             Some((scope, outcome)) => finish(&me, &actor, scope, outcome).await.map(Some),
             None => {
-                see_other(&format!("/o/{}/settings/integrations", actor.org.slug));
+                let policy = me
+                    .services
+                    .changes
+                    .complete_parked_policy(&actor, &parked)
+                    .await?;
+                if let Some(domain::changes::PolicyOutcome::Saved { version }) = policy {
+                    me.session
+                        .set_notice(&format!(
+                            "Prepared changes policy saved (version {version})."
+                        ))
+                        .await?;
+                    see_other(&format!(
+                        "/o/{}/settings/integrations/salesforce",
+                        actor.org.slug
+                    ));
+                } else {
+                    see_other(&format!("/o/{}/settings/integrations", actor.org.slug));
+                }
                 Ok(None)
             }
         }
@@ -247,7 +274,11 @@ async fn settings_page(
     let settings = &me.services.settings;
     let saved = settings.settings(actor, scope).await?;
     let step_up_pending = match me.session.parked().await? {
-        Some(parked) => settings.parked_scope(actor, &parked)? == Some(scope),
+        Some(parked) => {
+            settings.parked_scope(actor, &parked)? == Some(scope)
+                || (scope == domain::salesforce_settings::Scope::Org
+                    && me.services.changes.is_parked_policy(actor, &parked))
+        }
         None => false,
     };
     Ok(SettingsPage {

@@ -17,6 +17,7 @@ const SIGN_IN_NONCE_KEY: &str = "sign_in_nonce";
 const SEEN_AT_KEY: &str = "seen_at";
 const STEP_UP_KEY: &str = "step_up";
 const PARKED_KEY: &str = "parked_change";
+const DRAFT_KEY: &str = "draft";
 const NOTICE_KEY: &str = "notice";
 
 /// Sessions end 12 hours after sign-in however active they are (NIST SP 800-63B, AAL2).
@@ -123,5 +124,14 @@ impl TypedSession {
 
     pub async fn take_notice(&self) -> Result<Option<String>, AppError> {
         self.take(NOTICE_KEY).await
+    }
+
+    /// A refused form submission, kept for the form to show again with every input.
+    pub async fn keep_draft<T: Serialize>(&self, draft: &T) -> Result<(), AppError> {
+        self.set(DRAFT_KEY, draft).await
+    }
+
+    pub async fn take_draft<T: DeserializeOwned>(&self) -> Result<Option<T>, AppError> {
+        self.take(DRAFT_KEY).await
     }
 }

@@ -66,6 +66,7 @@ pub struct OrgSalesforcePage {
     pub scopes: String,
     pub groups: Vec<GroupSummary>,
     pub connections: Vec<super::connections::ConnectionRow>,
+    pub policy: super::changes::PolicyView,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

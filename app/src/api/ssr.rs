@@ -29,6 +29,7 @@ pub struct Services {
     pub settings: SettingsService,
     pub connections: domain::connections::ConnectionService,
     pub workspace: domain::workspace::Workspace,
+    pub changes: domain::changes::Changes,
     /// The exact OAuth callback URL for each public origin, canonical first.
     pub callback_urls: Arc<Vec<String>>,
 }
@@ -240,6 +241,13 @@ impl From<DomainError> for AppError {
             },
             DomainError::BadCallback(why) => AppError::BadRequest(why.into()),
             DomainError::Salesforce(err) => salesforce_error(err),
+            DomainError::Fields(problems) => AppError::BadRequest(
+                problems
+                    .iter()
+                    .map(|p| format!("{}: {}.", p.field, p.reason))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             DomainError::UnknownObject {
                 name,
                 close_matches,

@@ -38,6 +38,8 @@ pub enum Outcome<T> {
 pub struct WorkspaceView<T> {
     pub context: OrgContext,
     pub usage: Option<UsageView>,
+    /// The person's prepared changes waiting for their decision.
+    pub waiting: u64,
     pub outcome: Outcome<T>,
 }
 
@@ -105,6 +107,8 @@ pub struct ObjectView {
     pub fields: Vec<FieldRow>,
     pub children: Vec<ChildRow>,
     pub record_types: Vec<RecordTypeRow>,
+    /// What the person may prepare here: `create`, `upsert`.
+    pub prepare: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -161,12 +165,15 @@ pub struct RecordPageView {
     pub name: String,
     pub groups: Vec<GroupView>,
     pub salesforce_url: String,
+    /// What the person may prepare on this record: `update`, `delete`.
+    pub prepare: Vec<String>,
 }
 
 #[server(endpoint = "salesforce/objects")]
 pub async fn get_objects(org: String) -> Result<WorkspaceView<Vec<ObjectRow>>, AppError> {
     use super::workspace_ssr::*;
-    page(&org, |w, actor| async move {
+    page(&org, |s, actor| async move {
+        let w = &s.workspace;
         Ok(w.list_objects(&actor)
             .await?
             .into_iter()
@@ -179,8 +186,12 @@ pub async fn get_objects(org: String) -> Result<WorkspaceView<Vec<ObjectRow>>, A
 #[server(endpoint = "salesforce/object")]
 pub async fn get_object(org: String, name: String) -> Result<WorkspaceView<ObjectView>, AppError> {
     use super::workspace_ssr::*;
-    page(&org, |w, actor| async move {
-        Ok(object_view(w.describe(&actor, &name).await?))
+    page(&org, |s, actor| async move {
+        let w = &s.workspace;
+        let mut view = object_view(w.describe(&actor, &name).await?);
+        view.prepare = s.changes.allowed_actions(&actor, &view.name).await?;
+        view.prepare.retain(|a| a == "create" || a == "upsert");
+        Ok(view)
     })
     .await
 }
@@ -198,7 +209,8 @@ pub async fn run_search(
     if q.trim().is_empty() {
         return idle(&org).await;
     }
-    page(&org, |w, actor| async move {
+    page(&org, |s, actor| async move {
+        let w = &s.workspace;
         let names = |text: &str| -> Vec<String> {
             text.split([',', ' '])
                 .map(str::trim)
@@ -227,7 +239,8 @@ pub async fn run_query(
         return idle(&org).await;
     }
     let slug = org.clone();
-    page(&org, |w, actor| async move {
+    page(&org, |s, actor| async move {
+        let w = &s.workspace;
         Ok(query_view(
             &slug,
             w.query(&actor, &q, page_at.as_deref()).await?,
@@ -244,11 +257,12 @@ pub async fn get_record(
 ) -> Result<WorkspaceView<RecordPageView>, AppError> {
     use super::workspace_ssr::*;
     let slug = org.clone();
-    page(&org, |w, actor| async move {
-        Ok(record_view(
-            &slug,
-            w.read_record(&actor, &object, &id).await?,
-        ))
+    page(&org, |s, actor| async move {
+        let w = &s.workspace;
+        let mut view = record_view(&slug, w.read_record(&actor, &object, &id).await?);
+        view.prepare = s.changes.allowed_actions(&actor, &view.object).await?;
+        view.prepare.retain(|a| a == "update" || a == "delete");
+        Ok(view)
     })
     .await
 }

@@ -7,7 +7,7 @@ use std::future::Future;
 use domain::DomainError;
 use domain::access::Actor;
 use domain::workspace::{
-    FieldView, LimitNote, ObjectDetail, ObjectInfo, QueryPage, RecordView, SearchResults, Workspace,
+    FieldView, LimitNote, ObjectDetail, ObjectInfo, QueryPage, RecordView, SearchResults,
 };
 
 use super::connections::server::card_view;
@@ -19,7 +19,7 @@ use crate::error::AppError;
 /// Runs `op` for the signed-in person in `org` and wraps its outcome for the page.
 pub async fn page<T, F, Fut>(org: &str, op: F) -> Result<WorkspaceView<T>, AppError>
 where
-    F: FnOnce(Workspace, Actor) -> Fut,
+    F: FnOnce(Services, Actor) -> Fut,
     Fut: Future<Output = Result<T, DomainError>>,
 {
     framed(org, Some(op)).await
@@ -27,14 +27,14 @@ where
 
 /// The page with only its form: nothing was asked, so Salesforce is not called.
 pub async fn idle<T>(org: &str) -> Result<WorkspaceView<T>, AppError> {
-    type Nothing<T> = fn(Workspace, Actor) -> std::future::Ready<Result<T, DomainError>>;
+    type Nothing<T> = fn(Services, Actor) -> std::future::Ready<Result<T, DomainError>>;
     framed::<T, Nothing<T>, _>(org, None).await
 }
 
 /// The organization context and usage gauge around `op`'s outcome (`Idle` without one).
 async fn framed<T, F, Fut>(org: &str, op: Option<F>) -> Result<WorkspaceView<T>, AppError>
 where
-    F: FnOnce(Workspace, Actor) -> Fut,
+    F: FnOnce(Services, Actor) -> Fut,
     Fut: Future<Output = Result<T, DomainError>>,
 {
     let result = async {
@@ -42,7 +42,7 @@ where
         let context = org_context(&me.services, &actor).await?;
         let outcome = match op {
             None => Outcome::Idle,
-            Some(op) => match op(me.services.workspace.clone(), actor.clone()).await {
+            Some(op) => match op(me.services.clone(), actor.clone()).await {
                 Ok(value) => Outcome::Ready(value),
                 Err(err) => settle(&me, &actor, err).await?,
             },
@@ -50,6 +50,7 @@ where
         Ok(WorkspaceView {
             context,
             usage: usage(&me, &actor).await?,
+            waiting: me.services.changes.waiting_count(&actor).await?,
             outcome,
         })
     }
@@ -95,6 +96,17 @@ async fn settle<T>(me: &SignedIn, actor: &Actor, err: DomainError) -> Result<Out
             set_status(&AppError::BadRequest(String::new()));
             Outcome::Problem(Problem {
                 message,
+                close_matches: Vec::new(),
+            })
+        }
+        DomainError::Fields(problems) => {
+            set_status(&AppError::BadRequest(String::new()));
+            Outcome::Problem(Problem {
+                message: problems
+                    .iter()
+                    .map(|p| format!("{}: {}.", p.field, p.reason))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 close_matches: Vec::new(),
             })
         }
@@ -195,6 +207,7 @@ pub fn object_view(d: ObjectDetail) -> ObjectView {
                 relationship: c.relationship_name,
             })
             .collect(),
+        prepare: Vec::new(),
         record_types: d
             .record_types
             .into_iter()
@@ -279,5 +292,6 @@ pub fn record_view(org: &str, r: RecordView) -> RecordPageView {
         id: r.id,
         name: r.name,
         salesforce_url: r.salesforce_url,
+        prepare: Vec::new(),
     }
 }

@@ -1,3 +1,4 @@
+pub mod change_policy;
 pub mod connections_table;
 pub mod layout;
 pub mod outcome;

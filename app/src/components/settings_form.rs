@@ -125,7 +125,7 @@ pub fn StepUpPrompt(org: String, back_to: String, actions: StepUpActions) -> imp
         <section class="step-up" role="dialog" aria-labelledby="step-up-title">
             <h2 id="step-up-title">"Confirm your password to save"</h2>
             <p>
-                "Changing a client secret, Client ID or Auth Base URL needs your password from the last 5 minutes. "
+                "Changing a client secret, Client ID or Auth Base URL, or turning on prepared changes, needs your password from the last 5 minutes. "
                 "Your changes are kept and saved as soon as you confirm."
             </p>
             <ActionForm action=step_up>

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::changes::SavePolicy;
 use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
+use crate::components::change_policy::ChangePolicyForm;
 use crate::components::connections_table::ConnectionsTable;
 use crate::components::layout::Layout;
 use crate::components::outcome::{FormError, guarded};
@@ -17,11 +19,12 @@ pub fn OrgSalesforcePage() -> impl IntoView {
     let params = use_params_map();
     let step_up = StepUpActions::new();
     let save = ServerAction::<SaveOrgSalesforce>::new();
+    let save_policy = ServerAction::<SavePolicy>::new();
     let page = Resource::new(
         move || {
             (
                 params.read().get("org").unwrap_or_default(),
-                save.version().get() + step_up.version(),
+                save.version().get() + save_policy.version().get() + step_up.version(),
             )
         },
         |(org, _)| get_org_salesforce(org),
@@ -108,6 +111,7 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                         </table>
                     </div>
                 </section>
+                <ChangePolicyForm org=org.clone() policy=data.policy.clone() save=save_policy />
                 <section>
                     <h2>"People's connections"</h2>
                     <ConnectionsTable org=org.clone() rows=data.connections.clone() disconnect=true />

@@ -3,6 +3,7 @@
 
 pub mod audit_event;
 pub mod auth_throttle;
+pub mod change_policy;
 pub mod connection;
 pub mod group;
 pub mod group_membership;
@@ -10,6 +11,7 @@ pub mod integration_setting;
 pub mod oauth_attempt;
 pub mod org_membership;
 pub mod organization;
+pub mod proposal;
 pub mod session;
 pub mod user;
 pub mod vault_key;

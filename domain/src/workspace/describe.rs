@@ -55,6 +55,8 @@ pub struct ChildView {
     /// What a SOQL sub-query names; `None` when the relation cannot be queried from the parent.
     pub relationship_name: Option<String>,
     pub cascade_delete: bool,
+    /// A child of this kind blocks deleting the parent.
+    pub restricted_delete: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -191,7 +193,8 @@ impl From<&SObjectDescribe> for ObjectDetail {
                     object: c.child_s_object.clone(),
                     field: c.field.clone(),
                     relationship_name: c.relationship_name.clone(),
-                    cascade_delete: flag(&c.extra, "cascadeDelete"),
+                    cascade_delete: c.cascade_delete,
+                    restricted_delete: c.restricted_delete,
                 })
                 .collect(),
             record_types: d

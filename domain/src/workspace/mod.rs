@@ -18,6 +18,7 @@ pub use describe::{ChildView, FieldView, ObjectDetail, PicklistEntry, RecordType
 pub use objects::{Catalog, CatalogEntry, ObjectInfo, ObjectKind};
 pub use query::{Cell, LimitNote, QueryPage};
 pub use record::{FieldGroup, RecordField, RecordView};
+pub(crate) use record::{display, record_id_of};
 pub use search::{SearchHit, SearchRequest, SearchResults};
 
 use crate::access::Actor;
@@ -69,7 +70,7 @@ impl Workspace {
     }
 
     /// describeGlobal for `actor`, from the cache when it still holds.
-    async fn global(&self, actor: &Actor) -> DomainResult<Arc<Catalog>> {
+    pub(crate) async fn global(&self, actor: &Actor) -> DomainResult<Arc<Catalog>> {
         let cache = &self.cache;
         let answer = self
             .connections
@@ -88,13 +89,17 @@ impl Workspace {
 
     /// One object's describe for `actor`. Unknown or invisible names are answered from
     /// describeGlobal with close matches, before any describe is asked for.
-    async fn object(&self, actor: &Actor, name: &str) -> DomainResult<Arc<ObjectDetail>> {
+    pub(crate) async fn object(
+        &self,
+        actor: &Actor,
+        name: &str,
+    ) -> DomainResult<Arc<ObjectDetail>> {
         let catalog = self.global(actor).await?;
         self.object_in(actor, &catalog, name).await
     }
 
     /// [`Self::object`] for a caller that already holds the catalog.
-    async fn object_in(
+    pub(crate) async fn object_in(
         &self,
         actor: &Actor,
         catalog: &Catalog,

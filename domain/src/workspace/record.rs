@@ -7,7 +7,7 @@ use salesforce::rest::Record;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Workspace;
+use super::{Catalog, ObjectDetail, Workspace};
 use crate::access::Actor;
 use crate::connections::Upstream;
 use crate::error::{DomainError, DomainResult};
@@ -55,12 +55,42 @@ pub struct RecordView {
 }
 
 /// A field value as text: strings as they are, `null` as nothing.
-pub(super) fn display(value: &Value) -> String {
+pub(crate) fn display(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// `text` as an id of a `describe` record: 15 or 18 characters with a good checksum, and the
+/// object's key prefix (another object's id says whose it is).
+pub(crate) fn record_id_of(
+    describe: &ObjectDetail,
+    global: &Catalog,
+    text: &str,
+) -> DomainResult<RecordId> {
+    let id =
+        RecordId::parse(text.trim()).map_err(|e| DomainError::validation("id", format!("{e}.")))?;
+    if let Some(prefix) = describe.key_prefix.as_deref()
+        && prefix != id.key_prefix()
+    {
+        let message = match global.by_prefix(id.key_prefix()) {
+            Some(other) => format!(
+                "This id belongs to {} (ids starting {}), not {}.",
+                other.name,
+                id.key_prefix(),
+                describe.name
+            ),
+            None => format!(
+                "{} ids start with {prefix}; this one starts with {}.",
+                describe.name,
+                id.key_prefix()
+            ),
+        };
+        return Err(DomainError::validation("id", message));
+    }
+    Ok(id)
 }
 
 impl Workspace {
@@ -70,28 +100,10 @@ impl Workspace {
         object: &str,
         id: &str,
     ) -> DomainResult<RecordView> {
-        let id = RecordId::parse(id.trim())
-            .map_err(|e| DomainError::validation("id", format!("{e}.")))?;
         let global = self.global(actor).await?;
         let describe = self.object_in(actor, &global, object).await?;
+        let id = record_id_of(&describe, &global, id)?;
         let owner_of = |prefix: &str| global.by_prefix(prefix).map(|o| o.name.clone());
-        if let Some(prefix) = describe.key_prefix.as_deref()
-            && prefix != id.key_prefix()
-        {
-            let message = match owner_of(id.key_prefix()) {
-                Some(other) => format!(
-                    "This id belongs to {other} (ids starting {}), not {}.",
-                    id.key_prefix(),
-                    describe.name
-                ),
-                None => format!(
-                    "{} ids start with {prefix}; this one starts with {}.",
-                    describe.name,
-                    id.key_prefix()
-                ),
-            };
-            return Err(DomainError::validation("id", message));
-        }
         let name = describe.name.clone();
         let (record, instance): (Record, String) = self
             .connections

@@ -173,6 +173,12 @@ pub struct ChildRelationship {
     /// What a SOQL sub-query names (`Contacts`); `null` when the relation is not queryable.
     #[serde(default)]
     pub relationship_name: Option<String>,
+    /// Deleting the parent deletes these children too.
+    #[serde(default)]
+    pub cascade_delete: bool,
+    /// A child of this kind blocks deleting the parent.
+    #[serde(default)]
+    pub restricted_delete: bool,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -29,6 +29,8 @@ pub struct RestClient {
     instance_url: Url,
     access_token: SecretString,
     version: ApiVersion,
+    /// `Sforce-Auto-Assign` on writes: whether Case and Lead assignment rules run.
+    auto_assign: Option<bool>,
     last_limit: Arc<Mutex<Option<LimitInfo>>>,
 }
 
@@ -46,6 +48,7 @@ impl RestClient {
             instance_url,
             access_token,
             version,
+            auto_assign: None,
             last_limit: Arc::default(),
         })
     }
@@ -62,6 +65,15 @@ impl RestClient {
     pub fn with_version(&self, version: ApiVersion) -> Self {
         RestClient {
             version,
+            ..self.clone()
+        }
+    }
+
+    /// The same connection, telling Salesforce on every write whether to run the active Case or
+    /// Lead assignment rule (`Sforce-Auto-Assign: TRUE|FALSE`); Salesforce runs it when unsaid.
+    pub fn with_auto_assign(&self, run: bool) -> Self {
+        RestClient {
+            auto_assign: Some(run),
             ..self.clone()
         }
     }
@@ -327,11 +339,15 @@ impl RestClient {
     }
 
     fn authed(&self, method: Method, url: Url) -> Result<reqwest::RequestBuilder, Error> {
-        Ok(self
+        let request = self
             .http
             .request(method, url)?
             .bearer_auth(self.access_token.expose_secret())
-            .header(header::ACCEPT, "application/json"))
+            .header(header::ACCEPT, "application/json");
+        Ok(match self.auto_assign {
+            Some(run) => request.header("Sforce-Auto-Assign", if run { "TRUE" } else { "FALSE" }),
+            None => request,
+        })
     }
 
     /// Sends, records the limit header (also from failures), then classifies the status.

@@ -89,6 +89,10 @@ pub async fn serve(sofie: &str, config: &Settings) -> Server {
         )
         .env("SOFIE_QUERY_MAX_ROWS", config.query_max_rows.to_string())
         .env(
+            "SOFIE_SALESFORCE_TIMEOUT_SECS",
+            config.salesforce_timeout_secs.to_string(),
+        )
+        .env(
             "SOFIE_DESCRIBE_MAX_AGE_SECS",
             config.describe_max_age_secs.to_string(),
         )

@@ -94,6 +94,7 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: Client,
     pub settings: domain::salesforce_settings::SettingsService,
+    pub changes: domain::changes::Changes,
     pub database_url: String,
     pub keys: SecretString,
 }
@@ -140,12 +141,14 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db.clone();
     let salesforce_settings = app.settings.clone();
+    let changes = app.changes.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         client: browser(),
         settings: salesforce_settings,
+        changes,
         database_url: secrecy::ExposeSecret::expose_secret(&settings.database_url).to_string(),
         keys: settings.secret_keys.clone().expect("tests pass a key ring"),
     }

@@ -3,6 +3,9 @@
 
 mod access;
 mod auth;
+mod changes;
+mod changes_faults;
+mod changes_refusals;
 mod cli;
 mod connect;
 mod connection_admin;

@@ -22,10 +22,11 @@ pub enum Tab {
     Query,
     /// An object or a record: under Objects, but not the list itself.
     Detail,
+    Changes,
 }
 
 #[component]
-fn WorkspaceNav(org: String, tab: Tab) -> impl IntoView {
+fn WorkspaceNav(org: String, tab: Tab, waiting: u64) -> impl IntoView {
     let link = move |href: String, label: &'static str, this: Tab| {
         let current = tab == this;
         view! { <li><a href=href aria-current=current.then_some("page")>{label}</a></li> }
@@ -36,6 +37,14 @@ fn WorkspaceNav(org: String, tab: Tab) -> impl IntoView {
                 {link(format!("/o/{org}/salesforce/objects"), "Objects", Tab::Objects)}
                 {link(format!("/o/{org}/salesforce/search"), "Search", Tab::Search)}
                 {link(format!("/o/{org}/salesforce/query"), "SOQL query", Tab::Query)}
+                <li>
+                    <a href=format!("/o/{org}/salesforce/changes") aria-current=(tab == Tab::Changes).then_some("page")>
+                        "Prepared changes"
+                        {(waiting > 0).then(|| view! {
+                            " "<span class="badge waiting">{waiting}<span class="visually-hidden">" waiting for you"</span></span>
+                        })}
+                    </a>
+                </li>
             </ul>
         </nav>
     }
@@ -115,7 +124,7 @@ where
     view! {
         <Title text=format!("{title} — {}", context.org_name) />
         <Layout viewer=context.viewer.clone() org=Some(context.clone())>
-            <WorkspaceNav org=org.clone() tab />
+            <WorkspaceNav org=org.clone() tab waiting=view.waiting />
             <h1>{title}</h1>
             {view.usage.map(|usage| view! { <UsageGauge usage /> })}
             {form}

@@ -94,7 +94,20 @@ fn detail(org: String, filters: Filters, object: ObjectView) -> impl IntoView {
             "You can: "
             {object.actions.iter().map(|a| view! { <span class="badge">{a.clone()}</span> }).collect_view()}
         </p>
-        <p><a href=query_href>"Query this object"</a></p>
+        <p class="actions">
+            <a href=query_href>"Query this object"</a>
+            {object.prepare.iter().map(|action| {
+                let href = format!(
+                    "/o/{org}/salesforce/prepare?{}",
+                    form_urlencoded::Serializer::new(String::new())
+                        .append_pair("object", &object.name)
+                        .append_pair("action", action)
+                        .finish()
+                );
+                let label = if action == "create" { "Prepare create" } else { "Prepare upsert" };
+                view! { " · "<a href=href>{label}</a> }
+            }).collect_view()}
+        </p>
         <h2>"Fields"</h2>
         <p class="count" role="status">{count}</p>
         {if shown.is_empty() {

@@ -14,8 +14,20 @@ fn detail(org: String, record: RecordPageView) -> impl IntoView {
             <a href=format!("/o/{org}/salesforce/objects/{}", record.object)>{record.object_label.clone()}</a>
             " · "<code>{record.id.clone()}</code>
         </p>
-        <p>
+        <p class="actions">
             <a href=record.salesforce_url.clone() rel="noreferrer" target="_blank">"Open in Salesforce"</a>
+            {record.prepare.iter().map(|action| {
+                let href = format!(
+                    "/o/{org}/salesforce/prepare?{}",
+                    form_urlencoded::Serializer::new(String::new())
+                        .append_pair("object", &record.object)
+                        .append_pair("action", action)
+                        .append_pair("id", &record.id)
+                        .finish()
+                );
+                let label = if action == "update" { "Prepare update" } else { "Prepare delete" };
+                view! { " · "<a href=href>{label}</a> }
+            }).collect_view()}
         </p>
         {record.groups.into_iter().map(|group| view! {
             <section class="record-group">
