@@ -11,7 +11,7 @@ test("an org admin sets up the organization's app through step-up", async ({ pag
   await page.getByLabel("Client ID (Consumer Key)").fill("3MVG9e2eClientId");
   await page.getByLabel("Client Secret (Consumer Secret, optional)").fill("e2e-secret-value");
   await page.getByLabel("Auth Base URL").fill("https://acme.lightning.force.com/lightning/page/home");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
 
   await expect(page.getByRole("heading", { name: "Confirm your password to save" })).toBeVisible();
   await page.getByLabel("Your Sofie password").fill(password);
@@ -35,7 +35,7 @@ test("a group admin sets an override through step-up and then disables it", asyn
   await page.getByLabel("Use this group's own Salesforce app (override)").check();
   await page.getByLabel("Client ID (Consumer Key)").fill("3MVG9salesOverride");
   await page.getByLabel("Auth Base URL").fill("https://test.salesforce.com");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
 
   // A first override sends members' sign-ins to another app: the password first.
   await expect(page.getByRole("heading", { name: "Confirm your password to save" })).toBeVisible();
@@ -44,6 +44,6 @@ test("a group admin sets an override through step-up and then disables it", asyn
   await expect(page.getByText("The override is on")).toBeVisible();
 
   await page.getByLabel("Use this group's own Salesforce app (override)").uncheck();
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("The override is off: members of this group use the organization default.")).toBeVisible();
 });

@@ -7,6 +7,8 @@
 //!
 //! Usage: `crash_changes PATH/TO/sofie RUNS` (scripts/crash-changes.sh builds both).
 
+// Shared with the benchmarks, which use the rest of it.
+#[allow(dead_code)]
 mod common;
 
 use std::time::{Duration, Instant};
@@ -36,6 +38,8 @@ struct Tally {
     lost: u32,
     duplicated: u32,
     wrong: u32,
+    /// Executing or unknown when the process died: what the restarted process reconciled.
+    in_flight: u32,
 }
 
 async fn form_post(
@@ -308,7 +312,7 @@ async fn main() {
         ];
         // Writes take a random while at Salesforce, so the kill lands before, during or after them.
         for method in ["POST", "PATCH", "DELETE"] {
-            let delay: u64 = rng.gen_range(0..150);
+            let delay: u64 = rng.gen_range(0..250);
             sim_control(&sim.urls, reqwest::Method::POST, "/__sim/faults", Some(json!({"method": method, "path_prefix": "/services/data", "delay_ms": delay, "count": 2}))).await;
         }
         let mut approvals = tokio::task::JoinSet::new();
@@ -327,18 +331,27 @@ async fn main() {
                     .await;
             });
         }
-        let kill_after = Duration::from_millis(rng.gen_range(0..400));
+        let kill_after = Duration::from_millis(rng.gen_range(0..250));
         tokio::time::sleep(kill_after).await;
         drop(server.take());
         approvals.abort_all();
+        tally.in_flight += domain::entities::proposal::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| planned.iter().any(|q| q.id == p.id))
+            .filter(|p| p.state == "executing" || p.state == "unknown")
+            .count() as u32;
         sim_control(&sim.urls, reqwest::Method::DELETE, "/__sim/faults", None).await;
         server = Some(serve(&sofie, &config).await);
         settled(&db, Duration::from_secs(60)).await;
         check(&sim.urls, &db, &planned, &mut tally).await;
         println!(
-            "run {:>3}: killed after {:>3} ms · executed {} failed {} never approved {} · lost {} duplicated {} wrong {}",
+            "run {:>3}: killed after {:>3} ms · in flight {} · executed {} failed {} never approved {} · lost {} duplicated {} wrong {}",
             run + 1,
             kill_after.as_millis(),
+            tally.in_flight,
             tally.executed,
             tally.failed,
             tally.never_approved,
@@ -348,9 +361,10 @@ async fn main() {
         );
     }
     println!(
-        "{runs} runs in {:.0} s, {} proposals: {} executed, {} failed (nothing written), {} never approved (killed before the approval committed); {} lost, {} duplicated, {} with a state that disagrees with Salesforce",
+        "{runs} runs in {:.0} s, {} proposals, {} of them mid-write when the process was killed: {} executed, {} failed (nothing written), {} never approved (killed before the approval committed); {} lost, {} duplicated, {} with a state that disagrees with Salesforce",
         started.elapsed().as_secs_f64(),
         runs * 5,
+        tally.in_flight,
         tally.executed,
         tally.failed,
         tally.never_approved,

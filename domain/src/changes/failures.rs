@@ -26,7 +26,7 @@ pub(super) fn refusal(err: &Error, object: &str) -> String {
             let Some(entry) = first(f) else {
                 return format!("Salesforce refused the values.{}", said(f));
             };
-            let what = match entry.error_code.as_str() {
+            match entry.error_code.as_str() {
                 "FIELD_CUSTOM_VALIDATION_EXCEPTION" => format!(
                     "A validation rule of your Salesforce organization refused the change{}: {} Change the values so the rule is met, as a new revision.",
                     fields_of(entry),
@@ -52,8 +52,7 @@ pub(super) fn refusal(err: &Error, object: &str) -> String {
                     fields_of(entry),
                     entry.message.trim()
                 ),
-            };
-            what
+            }
         }
         Error::Permission(f) if f.code() == Some("INVALID_FIELD_FOR_INSERT_UPDATE")
             || f.code() == Some("INVALID_FIELD") =>
