@@ -33,7 +33,9 @@ async fn main() {
     let server = serve(&sofie, &config).await;
     let user = seed(&config).await;
     let (db, vault, _, connections) = services(&config).await;
-    let org = domain::access::memberships(&db, user.id).await.unwrap()[0].0.clone();
+    let org = domain::access::memberships(&db, user.id).await.unwrap()[0]
+        .0
+        .clone();
     let workspace = domain::workspace::Workspace::new(connections.clone(), config.workspace());
     domain::changes::Changes::new(db.clone(), workspace, vault.clone(), config.changes())
         .set_policy_as_operator(
@@ -97,15 +99,28 @@ async fn main() {
         direct.update("Account", &theirs, &fields).await.unwrap();
         straight.push(t.elapsed());
     }
-    let done = sim_control(&sim.urls, reqwest::Method::GET, &format!("/__sim/records/{}", ours.as_str()), None).await;
-    assert_eq!(done["Phone"], json!(format!("+1 555 {:04}", SAMPLES - 1)), "every approval was written");
+    let done = sim_control(
+        &sim.urls,
+        reqwest::Method::GET,
+        &format!("/__sim/records/{}", ours.as_str()),
+        None,
+    )
+    .await;
+    assert_eq!(
+        done["Phone"],
+        json!(format!("+1 555 {:04}", SAMPLES - 1)),
+        "every approval was written"
+    );
     println!("approve-to-done of an update ({SAMPLES} each):");
     println!(
         "  through sofie serve (claim, re-read, write, store) vs one PATCH straight to the simulator: {}",
         ratios(&mut through, &mut straight)
     );
     let total: Duration = through.iter().sum();
-    println!("  {:.1} approvals per second, one at a time", SAMPLES as f64 / total.as_secs_f64());
+    println!(
+        "  {:.1} approvals per second, one at a time",
+        SAMPLES as f64 / total.as_secs_f64()
+    );
     drop(server);
     let _ = std::fs::remove_file(&file);
 }
