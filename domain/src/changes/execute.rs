@@ -5,7 +5,7 @@
 use salesforce::RecordId;
 use salesforce::soql::quote_literal;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
@@ -66,6 +66,8 @@ impl Changes {
     pub async fn approve(&self, actor: &Actor, id: i64) -> DomainResult<Proposal> {
         let row = self.own(actor, id).await?;
         let now = OffsetDateTime::now_utc();
+        // The claim and its audit record commit together, or not at all.
+        let txn = self.db.begin().await?;
         let claimed = proposal::Entity::update_many()
             .col_expr(Column::State, Expr::value(State::Executing.as_str()))
             .col_expr(Column::ApprovedAt, Expr::value(now))
@@ -83,24 +85,29 @@ impl Changes {
                 State::NeedsDecision.as_str(),
             ]))
             .filter(Column::ExpiresAt.gt(now))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
             .rows_affected;
         if claimed == 0 {
+            txn.rollback().await?;
             let row = self.own(actor, id).await?;
             if row.state == State::Pending.as_str() && row.expires_at <= now {
                 self.expire(actor, &row).await?;
             }
             return Err(not_startable(&row, now));
         }
-        let row = self.own(actor, id).await?;
+        let row = proposal::Entity::find_by_id(row.id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::NotFound("proposal".into()))?;
         self.audit_change(
-            &self.db,
+            &txn,
             actor,
             AuditAction::ChangeApproved,
             &Proposal::from_row(&row)?,
         )
         .await?;
+        txn.commit().await?;
         self.run(actor, row, Mode::First).await
     }
 
@@ -284,20 +291,23 @@ impl Changes {
                 Expr::value(Option::<OffsetDateTime>::None),
             );
         }
+        // The outcome and its audit record commit together.
+        let txn = self.db.begin().await?;
         let settled = update
             .col_expr(Column::State, Expr::value(state.as_str()))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
             .rows_affected;
         let row = proposal::Entity::find_by_id(row.id)
-            .one(&self.db)
+            .one(&txn)
             .await?
             .ok_or_else(|| DomainError::NotFound("proposal".into()))?;
         let proposal = Proposal::from_row(&row)?;
         let repeated = state == State::Unknown && row.attempts > 1 && mode == Mode::Reconcile;
         if settled == 1 && !repeated {
-            self.audit_change(&self.db, actor, audit, &proposal).await?;
+            self.audit_change(&txn, actor, audit, &proposal).await?;
         }
+        txn.commit().await?;
         Ok(proposal)
     }
 }
