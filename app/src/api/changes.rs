@@ -9,6 +9,15 @@ use serde::{Deserialize, Serialize};
 use super::workspace::WorkspaceView;
 use crate::error::AppError;
 
+/// "Update" for `update`: an action as the first word of a sentence.
+pub fn capitalised(verb: &str) -> String {
+    let mut chars = verb.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyView {
     pub enabled: bool,

@@ -54,14 +54,6 @@ fn state_label(state: State) -> &'static str {
     }
 }
 
-fn capitalised(verb: &str) -> String {
-    let mut chars = verb.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
-}
-
 pub fn record_page(org: &str, object: &str, id: &str) -> String {
     format!("/o/{org}/salesforce/records/{object}/{id}")
 }

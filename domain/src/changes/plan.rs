@@ -82,6 +82,23 @@ fn unavailable(mode: Mode, err: &SfError) -> Outcome {
     }
 }
 
+/// Salesforce's answer to an upsert as stored on the proposal; several matches as `matches`.
+async fn upsert_answer(
+    rest: &RestClient,
+    object: &str,
+    field: &str,
+    value: &str,
+    fields: &Map<String, Value>,
+) -> Result<Value, SfError> {
+    Ok(match rest.upsert(object, field, value, fields).await? {
+        UpsertOutcome::Created(saved) | UpsertOutcome::Updated(Some(saved)) => {
+            serde_json::to_value(saved).unwrap_or_default()
+        }
+        UpsertOutcome::Updated(None) => json!({ "created": false }),
+        UpsertOutcome::MultipleMatches(urls) => json!({ "matches": urls }),
+    })
+}
+
 fn executed(record_id: Option<String>, result: Value, note: Option<&str>) -> Outcome {
     Outcome::Executed {
         record_id,
@@ -168,15 +185,7 @@ impl Plan {
             }
             // An upsert on Sofie's own key: sent twice, it still makes one record.
             let sent = self
-                .write(|| async {
-                    match rest.upsert(object, field, key, fields).await? {
-                        UpsertOutcome::Created(saved) | UpsertOutcome::Updated(Some(saved)) => {
-                            Ok(serde_json::to_value(saved).unwrap_or_default())
-                        }
-                        UpsertOutcome::Updated(None) => Ok(json!({ "created": false })),
-                        UpsertOutcome::MultipleMatches(urls) => Ok(json!({ "matches": urls })),
-                    }
-                })
+                .write(|| async { upsert_answer(rest, object, field, key, fields).await })
                 .await?;
             return Ok(match sent {
                 Ok(result) if result.get("matches").is_some() => Outcome::Several(
@@ -322,15 +331,7 @@ impl Plan {
             return Ok(Outcome::Stale(current.map(|r| r.fields)));
         }
         let sent = self
-            .write(|| async {
-                match rest.upsert(object, field, value, &self.fields).await? {
-                    UpsertOutcome::Created(saved) | UpsertOutcome::Updated(Some(saved)) => {
-                        Ok(serde_json::to_value(saved).unwrap_or_default())
-                    }
-                    UpsertOutcome::Updated(None) => Ok(json!({ "created": false })),
-                    UpsertOutcome::MultipleMatches(urls) => Ok(json!({ "matches": urls })),
-                }
-            })
+            .write(|| async { upsert_answer(rest, object, field, value, &self.fields).await })
             .await?;
         Ok(match sent {
             Ok(result) if result.get("matches").is_some() => Outcome::Several(

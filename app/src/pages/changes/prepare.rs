@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::notice_view;
-use crate::api::changes::{FormField, InputKind, PrepareForm, get_prepare_form};
+use crate::api::changes::{FormField, InputKind, PrepareForm, capitalised, get_prepare_form};
 use crate::components::outcome::guarded;
 use crate::pages::workspace::{Tab, shell};
 
@@ -145,7 +145,7 @@ fn form(f: PrepareForm) -> impl IntoView {
         }
     });
     view! {
-        <p class="lead">{format!("{} · {target}", capital(&verb))}</p>
+        <p class="lead">{format!("{} · {target}", capitalised(&verb))}</p>
         {f.message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         <form method="post" action=f.post_to class="prepare">
             <input type="hidden" name="object" value=f.object.clone() />
@@ -161,13 +161,6 @@ fn form(f: PrepareForm) -> impl IntoView {
             <button type="submit">{submit}</button>
         </form>
     }
-}
-
-fn capital(verb: &str) -> String {
-    let mut c = verb.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
 }
 
 #[component]
