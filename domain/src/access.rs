@@ -85,10 +85,22 @@ pub async fn actor_in(
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    let membership = org_membership::Entity::find_by_id((org.id, user.id))
+    actor_of(db, user, authn, org).await?.ok_or_else(not_found)
+}
+
+/// The actor for `user` in `org`, or `None` when they are not a member of it.
+pub async fn actor_of(
+    db: &DatabaseConnection,
+    user: user::Model,
+    authn: Authn,
+    org: organization::Model,
+) -> DomainResult<Option<Actor>> {
+    let Some(membership) = org_membership::Entity::find_by_id((org.id, user.id))
         .one(db)
         .await?
-        .ok_or_else(not_found)?;
+    else {
+        return Ok(None);
+    };
     let role = OrgRole::parse(&membership.role)?;
     let groups = group_membership::Entity::find()
         .filter(group_membership::Column::UserId.eq(user.id))
@@ -104,13 +116,13 @@ pub async fn actor_in(
             })
         })
         .collect();
-    Ok(Actor {
+    Ok(Some(Actor {
         user,
         org,
         role,
         groups,
         authn,
-    })
+    }))
 }
 
 /// Records that `actor` was refused `what`.

@@ -45,6 +45,9 @@ pub enum AuditAction {
     ChangeFailed,
     ChangeOutcomeUnknown,
     ChangeReconciled,
+    AccessTokenCreated,
+    AccessTokenRevoked,
+    ToolCalled,
 }
 
 impl AuditAction {
@@ -83,6 +86,9 @@ impl AuditAction {
             Self::ChangeFailed => "salesforce_change_failed",
             Self::ChangeOutcomeUnknown => "salesforce_change_outcome_unknown",
             Self::ChangeReconciled => "salesforce_change_reconciled",
+            Self::AccessTokenCreated => "access_token_created",
+            Self::AccessTokenRevoked => "access_token_revoked",
+            Self::ToolCalled => "salesforce_tool_called",
         }
     }
 }

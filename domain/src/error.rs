@@ -44,6 +44,9 @@ pub enum DomainError {
     /// Values of a prepared change that cannot be sent, each naming its field; nothing was stored.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Fields(Vec<crate::changes::ValueProblem>),
+    /// An access token without the scope this needs.
+    #[error("this token lacks the {} scope", .0.as_str())]
+    InsufficientScope(crate::tokens::Scope),
     /// Salesforce refused or failed; the edge turns the class into a sentence with the fix.
     #[error("Salesforce: {0}")]
     Salesforce(#[source] salesforce::Error),
@@ -61,6 +64,25 @@ pub enum DomainError {
 }
 
 impl DomainError {
+    /// A short stable name of the error's class, for the audit trail.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } | Self::Fields(_) => "invalid_input",
+            Self::NotFound(_) | Self::UnknownObject { .. } => "not_found",
+            Self::Forbidden => "forbidden",
+            Self::InsufficientScope(_) => "insufficient_scope",
+            Self::Conflict(_) => "conflict",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Throttled { .. } => "throttled",
+            Self::NotConnected => "not_connected",
+            Self::NeedsReconnect(_) => "needs_reconnect",
+            Self::BadCallback(_) => "bad_callback",
+            Self::Salesforce(_) => "salesforce",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
         Self::Validation {
             field,

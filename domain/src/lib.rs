@@ -19,6 +19,8 @@ pub mod salesforce_settings;
 pub mod sessions;
 pub mod step_up;
 pub mod throttle;
+pub mod tokens;
+pub mod tools;
 pub mod vault;
 pub mod workspace;
 

@@ -1,6 +1,7 @@
 //! Offboarding: removing a person from an organization, or disabling their account, takes effect
-//! at once. Their sessions end in the same transaction as the change, so no open browser tab
-//! keeps working, and their proposals waiting for approval are cancelled.
+//! at once. Their sessions end and their access tokens are revoked in the same transaction as the
+//! change, so no open browser tab or assistant keeps working, and their proposals waiting for
+//! approval are cancelled.
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -12,7 +13,7 @@ use crate::audit::{self, AuditAction, AuditEvent};
 use crate::changes;
 use crate::entities::{group, group_membership, org_membership, organization, user};
 use crate::error::{DomainError, DomainResult};
-use crate::sessions;
+use crate::{sessions, tokens};
 
 /// What an offboarding step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub async fn remove_member(
         .rows_affected;
     let sessions_ended = sessions::delete_user_sessions(&txn, user.id).await?;
     let proposals_cancelled = changes::cancel_waiting(&txn, user.id, Some(org.id)).await?;
+    let tokens_revoked = tokens::revoke_all(&txn, user.id, Some(org.id)).await?;
     audit::record(
         &txn,
         AuditEvent::new(AuditAction::MemberRemoved)
@@ -62,6 +64,7 @@ pub async fn remove_member(
                 "sessions_ended": sessions_ended,
                 "group_memberships_removed": group_memberships_removed,
                 "proposals_cancelled": proposals_cancelled,
+                "tokens_revoked": tokens_revoked,
             })),
     )
     .await?;
@@ -82,6 +85,7 @@ pub async fn disable_user(db: &DatabaseConnection, user: user::Model) -> DomainR
     active.update(&txn).await?;
     let sessions_ended = sessions::delete_user_sessions(&txn, id).await?;
     let proposals_cancelled = changes::cancel_waiting(&txn, id, None).await?;
+    let tokens_revoked = tokens::revoke_all(&txn, id, None).await?;
     audit::record(
         &txn,
         AuditEvent::new(AuditAction::UserDisabled)
@@ -89,6 +93,7 @@ pub async fn disable_user(db: &DatabaseConnection, user: user::Model) -> DomainR
             .details(json!({
                 "sessions_ended": sessions_ended,
                 "proposals_cancelled": proposals_cancelled,
+                "tokens_revoked": tokens_revoked,
             })),
     )
     .await?;

@@ -10,6 +10,7 @@ mod m20261201_000004_auth_throttle;
 mod m20261201_000005_keyed_fingerprints;
 mod m20261201_000006_connections;
 mod m20261202_000007_prepared_changes;
+mod m20261202_000008_access_tokens;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_keyed_fingerprints::Migration),
             Box::new(m20261201_000006_connections::Migration),
             Box::new(m20261202_000007_prepared_changes::Migration),
+            Box::new(m20261202_000008_access_tokens::Migration),
         ]
     }
 }

@@ -133,6 +133,35 @@ pub async fn run(
                 on_off(org.salesforce_enabled)
             );
         }
+        AdminCommand::Token {
+            org,
+            email,
+            name,
+            scopes,
+            days,
+        } => {
+            let scopes: Vec<String> = scopes.split(',').map(|s| s.trim().to_owned()).collect();
+            let new = domain::tokens::NewToken::parse(&name, &scopes, days)?;
+            let org = accounts::find_org(db, &org).await?;
+            let user = accounts::find_user(db, &Email::parse(&email)?).await?;
+            let authn = domain::step_up::Authn {
+                nonce: domain::step_up::SignInNonce::generate(),
+                step_up: None,
+            };
+            let actor = domain::access::actor_of(db, user, authn, org)
+                .await?
+                .ok_or_else(|| domain::DomainError::NotFound(format!("{email} as a member")))?;
+            let (info, token) = domain::tokens::create(db, &actor, new).await?;
+            println!(
+                "token {:?} for {} in {} ({}), until {}; shown once:\n{}",
+                info.name,
+                actor.user.email,
+                actor.org.name,
+                info.scopes.join(" "),
+                info.expires_at.date(),
+                token.expose_secret()
+            );
+        }
         AdminCommand::List => list(db).await?,
     }
     Ok(())

@@ -72,6 +72,21 @@ pub enum AdminCommand {
         #[arg(long)]
         salesforce: Option<Switch>,
     },
+    /// Make a personal access token for a member, for an assistant acting for them through
+    /// `/api/v1/salesforce/tools`. The token is printed once; only its hash is kept.
+    Token {
+        org: String,
+        email: String,
+        /// What the person will recognise it by, e.g. the assistant's name.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: salesforce:read, salesforce:propose.
+        #[arg(long, default_value = "salesforce:read")]
+        scopes: String,
+        /// Days it works, 1 to 90.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
     /// List organizations, their members and groups, and all users.
     List,
 }

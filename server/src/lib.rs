@@ -14,3 +14,4 @@ pub mod middleware;
 pub mod session_store;
 pub mod startup;
 pub mod telemetry;
+pub mod tool_api;

@@ -2,6 +2,7 @@
 //! `Application::build` with port 0 and drive the real thing over HTTP.
 
 use domain::changes::Changes;
+use domain::tools::Tools;
 use domain::workspace::Workspace;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -98,8 +99,9 @@ impl Application {
             vault: vault.clone(),
             settings: salesforce_settings.clone(),
             connections: connections.clone(),
-            workspace,
+            workspace: workspace.clone(),
             changes: changes.clone(),
+            tools: Tools::new(db.clone(), workspace.clone(), vault.clone()),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";
@@ -252,6 +254,11 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .route(
             "/o/{org}/salesforce/changes/{id}/done",
             post(crate::change_forms::mark_done),
+        )
+        .route("/api/v1/salesforce/tools", get(crate::tool_api::list))
+        .route(
+            "/api/v1/salesforce/tools/{name}",
+            post(crate::tool_api::call),
         )
         .route("/api/{*fn_name}", post(server_fn_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {

@@ -30,6 +30,7 @@ pub struct Services {
     pub connections: domain::connections::ConnectionService,
     pub workspace: domain::workspace::Workspace,
     pub changes: domain::changes::Changes,
+    pub tools: domain::tools::Tools,
     /// The exact OAuth callback URL for each public origin, canonical first.
     pub callback_urls: Arc<Vec<String>>,
 }
@@ -222,7 +223,7 @@ impl From<DomainError> for AppError {
                 message,
             },
             DomainError::NotFound(_) => AppError::NotFound,
-            DomainError::Forbidden => AppError::Forbidden,
+            DomainError::Forbidden | DomainError::InsufficientScope(_) => AppError::Forbidden,
             DomainError::Conflict(message) => AppError::Conflict(message),
             DomainError::InvalidCredentials => AppError::InvalidCredentials,
             DomainError::Throttled { retry_after_secs } => AppError::Throttled { retry_after_secs },

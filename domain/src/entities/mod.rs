@@ -1,6 +1,7 @@
 //! SeaORM entities. The migrations are the source of truth for the schema; a test runs them
 //! against SQLite and PostgreSQL and reads every table through these entities.
 
+pub mod access_token;
 pub mod audit_event;
 pub mod auth_throttle;
 pub mod change_policy;

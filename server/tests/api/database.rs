@@ -27,6 +27,7 @@ async fn migrations_go_down_and_up_and_match_the_entities() {
     integration_setting::Entity::find().all(db).await.unwrap();
     change_policy::Entity::find().all(db).await.unwrap();
     proposal::Entity::find().all(db).await.unwrap();
+    access_token::Entity::find().all(db).await.unwrap();
     auth_throttle::Entity::find().all(db).await.unwrap();
     oauth_attempt::Entity::find().all(db).await.unwrap();
     connection::Entity::find().all(db).await.unwrap();

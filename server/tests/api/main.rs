@@ -21,5 +21,6 @@ mod security;
 mod settings_access;
 mod sim;
 mod step_up;
+mod tools;
 mod workspace;
 mod workspace_refusals;

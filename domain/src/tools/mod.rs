@@ -1,0 +1,156 @@
+//! The tools an assistant calls for a person: one definition each (name, description written
+//! for a model, JSON Schemas, annotations), shared by the JSON API and the MCP server. Each tool
+//! is a thin layer over a workspace operation, so it answers exactly what the person's own
+//! Salesforce user may see. Every call is audited with its tool, object, record ids, outcome and
+//! duration, never with field values.
+
+mod reads;
+pub use reads::DEFAULT_BUDGET;
+
+mod schemas;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::access::Actor;
+use crate::audit::{self, AuditAction, AuditEvent};
+use crate::error::{DomainError, DomainResult};
+use crate::tokens::Scope;
+use crate::vault::Vault;
+use crate::workspace::Workspace;
+
+pub use schemas::ToolDef;
+
+/// Who is calling: the person in the web session, or an assistant with one of their tokens.
+#[derive(Clone, Debug)]
+pub enum Caller {
+    Session,
+    Token {
+        id: i64,
+        name: String,
+        scopes: Vec<Scope>,
+    },
+}
+
+impl Caller {
+    fn allows(&self, scope: Scope) -> bool {
+        match self {
+            Self::Session => true,
+            Self::Token { scopes, .. } => scopes.contains(&scope),
+        }
+    }
+
+    fn describe(&self) -> Value {
+        match self {
+            Self::Session => json!({ "via": "session" }),
+            Self::Token { id, name, .. } => {
+                json!({ "via": "token", "token_id": id, "token": name })
+            }
+        }
+    }
+}
+
+/// What a tool call touched, for the audit trail.
+#[derive(Default)]
+pub(crate) struct Touched {
+    pub object: Option<String>,
+    pub record_ids: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct Tools {
+    db: sea_orm::DatabaseConnection,
+    workspace: Workspace,
+    /// Seals result cursors to their caller.
+    vault: Arc<Vault>,
+}
+
+impl Tools {
+    pub fn new(db: sea_orm::DatabaseConnection, workspace: Workspace, vault: Arc<Vault>) -> Self {
+        Self {
+            db,
+            workspace,
+            vault,
+        }
+    }
+
+    /// Every tool, in the fixed order `tools/list` shows them.
+    pub fn list(&self) -> &'static [ToolDef] {
+        schemas::all()
+    }
+
+    /// Runs tool `name` with `arguments` for `actor`, and audits the call.
+    pub async fn call(
+        &self,
+        actor: &Actor,
+        caller: &Caller,
+        name: &str,
+        arguments: Value,
+    ) -> DomainResult<Value> {
+        let def =
+            schemas::find(name).ok_or_else(|| DomainError::NotFound(format!("tool {name}")))?;
+        if !caller.allows(def.scope) {
+            return Err(DomainError::InsufficientScope(def.scope));
+        }
+        let started = Instant::now();
+        let mut touched = Touched::default();
+        let answer = self.run(actor, def.name, arguments, &mut touched).await;
+        let outcome = match &answer {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e.kind().to_owned(),
+        };
+        audit::record(
+            &self.db,
+            AuditEvent::new(AuditAction::ToolCalled)
+                .org(actor.org.id)
+                .actor(Some(actor.user.id))
+                .target(def.name)
+                .details(json!({
+                    "caller": caller.describe(),
+                    "object": touched.object,
+                    "record_ids": touched.record_ids,
+                    "outcome": outcome,
+                    "duration_ms": started.elapsed().as_millis() as u64,
+                })),
+        )
+        .await?;
+        answer
+    }
+
+    async fn run(
+        &self,
+        actor: &Actor,
+        name: &str,
+        arguments: Value,
+        touched: &mut Touched,
+    ) -> DomainResult<Value> {
+        let w = &self.workspace;
+        match name {
+            "list_objects" => reads::list_objects(w, actor, args(arguments)?).await,
+            "describe_object" => reads::describe_object(w, actor, args(arguments)?, touched).await,
+            "search" => reads::search(w, actor, args(arguments)?, touched).await,
+            "query" => reads::query(w, &self.vault, actor, args(arguments)?).await,
+            "get_record" => reads::get_record(w, actor, args(arguments)?, touched).await,
+            "api_usage" => reads::api_usage(w, actor).await,
+            other => Err(DomainError::NotFound(format!("tool {other}"))),
+        }
+    }
+}
+
+/// The tool's arguments as its input type; a wrong one names what is wrong and where.
+fn args<T: DeserializeOwned>(arguments: Value) -> DomainResult<T> {
+    let arguments = if arguments.is_null() {
+        json!({})
+    } else {
+        arguments
+    };
+    serde_json::from_value(arguments).map_err(|e| {
+        DomainError::validation(
+            "arguments",
+            format!("The arguments do not fit this tool's input schema: {e}."),
+        )
+    })
+}

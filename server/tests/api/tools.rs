@@ -1,0 +1,539 @@
+//! The JSON tool API an assistant calls for a person: personal access tokens (made, used,
+//! revoked, expired, taken away with the membership, scoped), every read tool against the
+//! simulator with the person's own Salesforce authority, result budgets with sealed cursors,
+//! problem details, and the audit trail.
+
+use domain::tokens::{self, NewToken};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN, WWW_AUTHENTICATE};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+use crate::changes::actor;
+use crate::helpers::*;
+use crate::sim::*;
+
+const TOOLS: &str = "/api/v1/salesforce/tools";
+
+/// A token for `email` in Acme with `scopes`, living `days`.
+async fn token(w: &World, email: &str, scopes: &[&str], days: i64) -> (i64, SecretString) {
+    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+    let new = NewToken::parse("Sofie chat", &scopes, days).unwrap();
+    let (info, secret) = tokens::create(&w.app.db, &actor(w, email).await, new)
+        .await
+        .unwrap();
+    (info.id, secret)
+}
+
+/// Calls tool `name` with `args` as the bearer of `token`; the status and the JSON body.
+async fn call_tool(w: &World, token: &SecretString, name: &str, args: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(w.app.url(&format!("{TOOLS}/{name}")))
+        .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+        .json(&args)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    if status >= 400 {
+        let kind = response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(kind, "application/problem+json", "{name}: a problem");
+    }
+    (status, response.json().await.unwrap())
+}
+
+async fn connected_token(sw: &SfWorld, sf_user: (&str, &str)) -> SecretString {
+    let w = &sw.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    connect(w, &mia, sf_user).await;
+    token(w, "mia@acme.example", &["salesforce:read"], 30)
+        .await
+        .1
+}
+
+#[tokio::test]
+async fn the_tools_are_listed_with_strict_schemas_and_read_only_annotations() {
+    let sw = sf_world().await;
+    let t = connected_token(&sw, STANDARD).await;
+    let listed: Value = reqwest::Client::new()
+        .get(sw.w.app.url(TOOLS))
+        .header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "list_objects",
+            "describe_object",
+            "search",
+            "query",
+            "get_record",
+            "api_usage"
+        ]
+    );
+    for tool in listed["tools"].as_array().unwrap() {
+        for schema in [&tool["inputSchema"], &tool["outputSchema"]] {
+            assert_eq!(
+                schema["$schema"],
+                "https://json-schema.org/draft/2020-12/schema"
+            );
+            assert_eq!(schema["additionalProperties"], false, "{}", tool["name"]);
+        }
+        assert_eq!(tool["annotations"]["readOnlyHint"], true);
+        assert!(tool["description"].as_str().unwrap().len() > 80);
+    }
+}
+
+#[tokio::test]
+async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let t = connected_token(&sw, STANDARD).await;
+
+    let (status, objects) = call_tool(w, &t, "list_objects", json!({ "filter": "acc" })).await;
+    assert_eq!(status, 200, "{objects}");
+    assert!(
+        objects["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "Account")
+    );
+    assert!(
+        objects["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["name"] != "Order" || o["queryable"] == false)
+    );
+
+    let (status, account) =
+        call_tool(w, &t, "describe_object", json!({ "object": "Account" })).await;
+    assert_eq!(status, 200, "{account}");
+    assert!(
+        account["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["name"] == "Name")
+    );
+    assert!(
+        !account.to_string().contains("AnnualRevenue"),
+        "hidden by FLS"
+    );
+
+    let (status, rows) = call_tool(
+        w,
+        &t,
+        "query",
+        json!({ "soql": "SELECT Id, Name FROM Account" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{rows}");
+    assert_eq!(rows["limit_note"], "LIMIT 10000 was added.");
+    let first = &rows["records"][0];
+    let id = first["Id"].as_str().unwrap().to_owned();
+
+    let (status, record) = call_tool(
+        w,
+        &t,
+        "get_record",
+        json!({ "object": "Account", "id": id }),
+    )
+    .await;
+    assert_eq!(status, 200, "{record}");
+    assert_eq!(record["id"], id);
+    assert_eq!(record["name"], first["Name"]);
+    assert!(
+        record["salesforce_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http")
+    );
+    assert!(!record.to_string().contains("AnnualRevenue"));
+
+    let (status, narrow) = call_tool(
+        w,
+        &t,
+        "get_record",
+        json!({ "object": "Account", "id": id, "fields": ["Name"] }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        narrow["fields"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["Name"]
+    );
+
+    let (status, found) = call_tool(
+        w,
+        &t,
+        "search",
+        json!({ "term": "Globex", "objects": ["Account"], "fields": ["AnnualRevenue"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{found}");
+    assert!(
+        found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["name"] == "Globex Corp")
+    );
+    assert!(!found.to_string().contains("AnnualRevenue"));
+
+    let (status, usage) = call_tool(w, &t, "api_usage", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(usage["known"], true, "{usage}");
+    assert!(usage["allowed"].as_u64().unwrap() > 0);
+
+    let (status, hidden) = call_tool(
+        w,
+        &t,
+        "query",
+        json!({ "soql": "SELECT Id, AnnualRevenue FROM Account" }),
+    )
+    .await;
+    assert_eq!(status, 403, "{hidden}");
+    assert!(
+        hidden["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not visible to your Salesforce user")
+    );
+
+    let (status, refused) =
+        call_tool(w, &t, "query", json!({ "soql": "DELETE FROM Account" })).await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("at character"),
+        "{refused}"
+    );
+
+    let (status, wrong) = call_tool(w, &t, "describe_object", json!({ "objekt": "Account" })).await;
+    assert_eq!(status, 400);
+    assert!(
+        wrong["detail"].as_str().unwrap().contains("objekt"),
+        "{wrong}"
+    );
+
+    let (status, unknown) =
+        call_tool(w, &t, "describe_object", json!({ "object": "Acount" })).await;
+    assert_eq!(status, 404);
+    assert!(
+        unknown["detail"].as_str().unwrap().contains("Account"),
+        "close match: {unknown}"
+    );
+
+    let (status, _) = call_tool(w, &t, "approve", json!({})).await;
+    assert_eq!(status, 404, "there is no approve tool");
+
+    // Each call is audited with its tool and outcome, never a field value or the token.
+    let audit = audit_text(w).await;
+    assert!(audit.contains("salesforce_tool_called"));
+    assert!(audit.contains("\"outcome\":\"ok\"") && audit.contains("\"outcome\":\"salesforce\""));
+    assert!(
+        !audit.contains("Globex Corp"),
+        "no record values in the audit trail"
+    );
+    assert!(!audit.contains(t.expose_secret()));
+}
+
+async fn audit_text(w: &World) -> String {
+    use domain::entities::audit_event;
+    use sea_orm::EntityTrait;
+    audit_event::Entity::find()
+        .all(&w.app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}\n",
+                e.action,
+                e.target.clone().unwrap_or_default(),
+                e.details
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_long_result_is_cut_to_its_budget_and_continued_by_a_sealed_cursor() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let t = connected_token(&sw, ADMIN).await;
+    let soql = "SELECT Id, Name FROM Opportunity";
+    let (_, whole) = call_tool(
+        w,
+        &t,
+        "query",
+        json!({ "soql": soql, "budget_bytes": 262144 }),
+    )
+    .await;
+    let all: Vec<Value> = whole["records"].as_array().unwrap().clone();
+    assert!(all.len() >= 80, "{}", all.len());
+    assert!(whole["cursor"].is_null());
+
+    let mut seen = Vec::new();
+    let (status, mut page) = call_tool(
+        w,
+        &t,
+        "query",
+        json!({ "soql": soql, "budget_bytes": 1024 }),
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    loop {
+        let records = page["records"].as_array().unwrap();
+        assert!(!records.is_empty());
+        assert!(
+            serde_json::to_vec(&page).unwrap().len() <= 1024 + 512,
+            "near its budget"
+        );
+        seen.extend(records.iter().cloned());
+        let Some(cursor) = page["cursor"].as_str().map(str::to_owned) else {
+            break;
+        };
+        assert!(!cursor.contains("SELECT"), "the position is sealed");
+        let (status, next) = call_tool(
+            w,
+            &t,
+            "query",
+            json!({ "cursor": cursor, "budget_bytes": 1024 }),
+        )
+        .await;
+        assert_eq!(status, 200, "{next}");
+        page = next;
+    }
+    assert_eq!(seen, all, "every row once, in order");
+
+    // Another person's cursor does not open.
+    let (_, first) = call_tool(
+        w,
+        &t,
+        "query",
+        json!({ "soql": soql, "budget_bytes": 1024 }),
+    )
+    .await;
+    let cursor = first["cursor"].as_str().unwrap();
+    let lead = signed_in(w, "lead@acme.example").await;
+    connect(w, &lead, ADMIN).await;
+    let (_, other) = token(w, "lead@acme.example", &["salesforce:read"], 1).await;
+    let (status, refused) = call_tool(w, &other, "query", json!({ "cursor": cursor })).await;
+    assert_eq!(status, 400);
+    assert!(
+        refused["detail"].as_str().unwrap().contains("cursor"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_stops_working_when_revoked_expired_or_its_owner_leaves() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    connect(w, &mia, STANDARD).await;
+    let usage = |t: SecretString| async move { call_tool(w, &t, "api_usage", json!({})).await };
+
+    let (id, t) = token(w, "mia@acme.example", &["salesforce:read"], 30).await;
+    assert_eq!(usage(t.clone()).await.0, 200);
+    assert!(!captured_logs().contains(t.expose_secret()), "never logged");
+    let revoked = tokens::revoke(&w.app.db, &actor(w, "mia@acme.example").await, id)
+        .await
+        .unwrap();
+    assert!(revoked.revoked_at.is_some());
+    let (status, problem) = usage(t).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        problem["type"],
+        "https://sofie.dev/problems/unauthenticated"
+    );
+
+    let (id, t) = token(w, "mia@acme.example", &["salesforce:read"], 30).await;
+    expire(w, id).await;
+    assert_eq!(usage(t).await.0, 401, "expired");
+
+    let (_, t) = token(w, "mia@acme.example", &["salesforce:read"], 30).await;
+    let forged = SecretString::from(format!("{}x", t.expose_secret()));
+    assert_eq!(usage(forged).await.0, 401, "a changed token is unknown");
+
+    let (_, t) = token(w, "mia@acme.example", &["salesforce:propose"], 30).await;
+    let (status, problem) = usage(t).await;
+    assert_eq!(status, 403);
+    assert_eq!(problem["required_scope"], "salesforce:read", "{problem}");
+
+    let (_, t) = token(w, "mia@acme.example", &["salesforce:read"], 30).await;
+    let user = crate::changes::user_of(w, "mia@acme.example").await;
+    domain::offboarding::remove_member(&w.app.db, &w.acme, &user)
+        .await
+        .unwrap();
+    assert_eq!(usage(t).await.0, 401, "removed from the organization");
+
+    // Only the owner and their org admins may revoke; another organization's token is not found.
+    let (id, _) = token(w, "lead@acme.example", &["salesforce:read"], 30).await;
+    let admin = actor(w, "admin@acme.example").await;
+    assert!(
+        tokens::list_org(&w.app.db, &admin)
+            .await
+            .unwrap()
+            .iter()
+            .any(|t| t.id == id)
+    );
+    let globex = {
+        let user = crate::changes::user_of(w, "boss@globex.example").await;
+        let authn = domain::step_up::Authn {
+            nonce: domain::step_up::SignInNonce::generate(),
+            step_up: None,
+        };
+        domain::access::actor_in(&w.app.db, user, authn, "globex")
+            .await
+            .unwrap()
+    };
+    assert!(matches!(
+        tokens::revoke(&w.app.db, &globex, id).await,
+        Err(domain::DomainError::NotFound(_))
+    ));
+    tokens::revoke(&w.app.db, &admin, id).await.unwrap();
+}
+
+async fn expire(w: &World, id: i64) {
+    use domain::entities::access_token;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let row = access_token::Entity::find_by_id(id)
+        .one(&w.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: access_token::ActiveModel = row.into();
+    row.expires_at = Set(time::OffsetDateTime::now_utc() - time::Duration::seconds(1));
+    row.update(&w.app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn without_a_token_the_signed_in_person_calls_same_origin_only() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    let path = w.app.url(&format!("{TOOLS}/list_objects?org=acme"));
+
+    let unconnected = mia
+        .post(&path)
+        .header(ORIGIN, &w.app.address)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unconnected.status(), 409);
+    let problem: Value = unconnected.json().await.unwrap();
+    assert_eq!(
+        problem["my_integrations"], "/o/acme/integrations",
+        "{problem}"
+    );
+
+    connect(w, &mia, STANDARD).await;
+    let same = mia
+        .post(&path)
+        .header(ORIGIN, &w.app.address)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 200);
+    let cross = mia
+        .post(&path)
+        .header(ORIGIN, "https://evil.example")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        cross.status(),
+        403,
+        "a cross-site POST with the session cookie"
+    );
+
+    let anonymous = reqwest::Client::new()
+        .post(&path)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(
+        anonymous.headers()[WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+}
+
+#[tokio::test]
+async fn an_operator_makes_a_token_from_the_command_line_and_it_is_shown_once() {
+    let database_url = fresh_database_url().await;
+    let keys = domain::vault::Vault::generate_key_ring();
+    let sw = sf_world_on(&database_url, &keys).await;
+    let w = &sw.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    connect(w, &mia, STANDARD).await;
+    let sofie = crate::cli::Sofie::on(&database_url, &keys);
+
+    let made = sofie.run(
+        &[
+            "admin",
+            "token",
+            "acme",
+            "mia@acme.example",
+            "--name",
+            "Workflow",
+            "--days",
+            "7",
+        ],
+        None,
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let out = String::from_utf8(made.stdout).unwrap();
+    let token = out.lines().last().unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("sofie_pat_") && token.len() == 53,
+        "{out}"
+    );
+    let (status, _) = call_tool(w, &SecretString::from(token), "list_objects", json!({})).await;
+    assert_eq!(status, 200);
+
+    let refused = sofie.run(
+        &[
+            "admin",
+            "token",
+            "acme",
+            "mia@acme.example",
+            "--name",
+            "x",
+            "--days",
+            "91",
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("1 to 90 days"));
+}
