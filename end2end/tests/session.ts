@@ -17,6 +17,7 @@ export async function signIn(page: Page, email: string) {
 export async function useSofiesDefaultApp(page: Page) {
   await signIn(page, "admin@acme.example");
   await page.goto("/o/acme/settings/integrations/salesforce");
+  await hydrated(page);
   await page.getByLabel("Enable Salesforce for this organization").check();
   await page.getByLabel("Sofie's default app (configured by the Sofie operator)").check();
   await page.getByLabel("Auth Base URL").fill("");
@@ -71,4 +72,12 @@ export async function expectAccessible(page: Page) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${page.url()} at 360 px`).toBeLessThanOrEqual(360);
   if (size) await page.setViewportSize(size);
+}
+
+// With JavaScript, waits until the page has hydrated: a field filled before then can be
+// replaced by hydration (the form's reactive parts re-render), and its value lost.
+export async function hydrated(page: Page) {
+  if (test.info().project.name === "hydrate") {
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  }
 }

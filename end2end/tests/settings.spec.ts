@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { password, signIn } from "./session";
+import { hydrated, password, signIn } from "./session";
 
 test("an org admin sets up the organization's app through step-up", async ({ page }) => {
   await signIn(page, "admin@acme.example");
   await page.goto("/o/acme/settings/integrations");
   await page.getByRole("link", { name: "Salesforce settings" }).click();
   await expect(page.getByRole("heading", { name: "Salesforce", exact: true })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel("Enable Salesforce for this organization").check();
   await page.getByLabel("Our organization's own Salesforce app").check();
   await page.getByLabel("Client ID (Consumer Key)").fill("3MVG9e2eClientId");
@@ -32,6 +33,7 @@ test("a group admin sets an override through step-up and then disables it", asyn
   await page.getByRole("link", { name: "Acme" }).click();
   await page.getByRole("link", { name: "Group settings › Sales" }).click();
   await expect(page.getByText("The override is off")).toBeVisible();
+  await hydrated(page);
   await page.getByLabel("Use this group's own Salesforce app (override)").check();
   await page.getByLabel("Client ID (Consumer Key)").fill("3MVG9salesOverride");
   await page.getByLabel("Auth Base URL").fill("https://test.salesforce.com");
