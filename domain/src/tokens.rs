@@ -256,22 +256,30 @@ pub async fn authenticate(
 
 /// The actor's own tokens, newest first, revoked ones included.
 pub async fn list_mine(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<TokenInfo>> {
-    Ok(access_token::Entity::find()
-        .filter(access_token::Column::OrgId.eq(actor.org.id))
-        .filter(access_token::Column::UserId.eq(actor.user.id))
-        .order_by_desc(access_token::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    listed(
+        db,
+        access_token::Entity::find()
+            .filter(access_token::Column::OrgId.eq(actor.org.id))
+            .filter(access_token::Column::UserId.eq(actor.user.id)),
+    )
+    .await
 }
 
 /// Every token of the actor's organization; org admins only.
 pub async fn list_org(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<TokenInfo>> {
     access::require_org_admin(db, actor, "access_tokens").await?;
-    Ok(access_token::Entity::find()
-        .filter(access_token::Column::OrgId.eq(actor.org.id))
+    listed(
+        db,
+        access_token::Entity::find().filter(access_token::Column::OrgId.eq(actor.org.id)),
+    )
+    .await
+}
+
+async fn listed(
+    db: &DatabaseConnection,
+    rows: sea_orm::Select<access_token::Entity>,
+) -> DomainResult<Vec<TokenInfo>> {
+    Ok(rows
         .order_by_desc(access_token::Column::Id)
         .all(db)
         .await?

@@ -101,7 +101,13 @@ impl Application {
             connections: connections.clone(),
             workspace: workspace.clone(),
             changes: changes.clone(),
-            tools: Tools::new(db.clone(), workspace.clone(), vault.clone()),
+            tools: Tools::new(
+                db.clone(),
+                workspace.clone(),
+                changes.clone(),
+                vault.clone(),
+                &origins[0].origin().ascii_serialization(),
+            ),
             callback_urls: Arc::new(callback_urls),
         };
         let https = origins[0].scheme() == "https";

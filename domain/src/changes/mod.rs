@@ -10,6 +10,7 @@
 mod execute;
 mod failures;
 mod fields;
+mod once;
 mod plan;
 mod policy;
 mod prepare;

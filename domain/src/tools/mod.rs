@@ -4,6 +4,7 @@
 //! Salesforce user may see. Every call is audited with its tool, object, record ids, outcome and
 //! duration, never with field values.
 
+mod proposals;
 mod reads;
 pub use reads::DEFAULT_BUDGET;
 
@@ -17,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::access::Actor;
 use crate::audit::{self, AuditAction, AuditEvent};
+use crate::changes::Changes;
 use crate::error::{DomainError, DomainResult};
 use crate::tokens::Scope;
 use crate::vault::Vault;
@@ -64,16 +66,27 @@ pub(crate) struct Touched {
 pub struct Tools {
     db: sea_orm::DatabaseConnection,
     workspace: Workspace,
+    changes: Changes,
     /// Seals result cursors to their caller.
     vault: Arc<Vault>,
+    /// Sofie's public origin, for approval links.
+    origin: Arc<str>,
 }
 
 impl Tools {
-    pub fn new(db: sea_orm::DatabaseConnection, workspace: Workspace, vault: Arc<Vault>) -> Self {
+    pub fn new(
+        db: sea_orm::DatabaseConnection,
+        workspace: Workspace,
+        changes: Changes,
+        vault: Arc<Vault>,
+        origin: &str,
+    ) -> Self {
         Self {
             db,
             workspace,
+            changes,
             vault,
+            origin: origin.trim_end_matches('/').into(),
         }
     }
 
@@ -97,7 +110,9 @@ impl Tools {
         }
         let started = Instant::now();
         let mut touched = Touched::default();
-        let answer = self.run(actor, def.name, arguments, &mut touched).await;
+        let answer = self
+            .run(actor, caller, def.name, arguments, &mut touched)
+            .await;
         let outcome = match &answer {
             Ok(_) => "ok".to_owned(),
             Err(e) => e.kind().to_owned(),
@@ -123,11 +138,20 @@ impl Tools {
     async fn run(
         &self,
         actor: &Actor,
+        caller: &Caller,
         name: &str,
         arguments: Value,
         touched: &mut Touched,
     ) -> DomainResult<Value> {
         let w = &self.workspace;
+        let review = proposals::Review {
+            origin: &self.origin,
+        };
+        if let Some(verb) = name.strip_prefix("propose_") {
+            let a = args(arguments)?;
+            return proposals::propose(&self.changes, &review, actor, caller, verb, a, touched)
+                .await;
+        }
         match name {
             "list_objects" => reads::list_objects(w, actor, args(arguments)?).await,
             "describe_object" => reads::describe_object(w, actor, args(arguments)?, touched).await,
@@ -135,6 +159,9 @@ impl Tools {
             "query" => reads::query(w, &self.vault, actor, args(arguments)?).await,
             "get_record" => reads::get_record(w, actor, args(arguments)?, touched).await,
             "api_usage" => reads::api_usage(w, actor).await,
+            "get_proposal" => {
+                proposals::get_proposal(&self.changes, &review, actor, args(arguments)?).await
+            }
             other => Err(DomainError::NotFound(format!("tool {other}"))),
         }
     }

@@ -11,7 +11,7 @@ use crate::tokens::Scope;
 pub struct ToolDef {
     pub name: &'static str,
     pub title: &'static str,
-    pub description: &'static str,
+    pub description: String,
     pub scope: Scope,
     pub input_schema: Value,
     pub output_schema: Value,
@@ -58,7 +58,7 @@ fn read(
     ToolDef {
         name,
         title,
-        description,
+        description: description.into(),
         scope: Scope::Read,
         input_schema: input,
         output_schema: output,
@@ -207,10 +207,133 @@ static TOOLS: LazyLock<Vec<ToolDef>> = LazyLock::new(|| {
     ]
 });
 
+fn proposal_output() -> Value {
+    object(
+        json!({
+            "id": { "type": "integer" },
+            "status": { "enum": ["pending_approval", "executing", "executed", "failed", "unknown", "needs_decision", "rejected", "expired", "cancelled", "superseded"] },
+            "object": { "type": "string" },
+            "action": { "enum": ["create", "update", "upsert", "delete"] },
+            "record_id": { "type": ["string", "null"] },
+            "record_name": { "type": "string" },
+            "approval_url": { "type": "string" },
+            "expires_at": { "type": "string" },
+            "diff": { "type": "array", "items": { "type": "object" } },
+            "result_record_id": { "type": ["string", "null"] },
+            "message": { "type": "string" },
+        }),
+        &[
+            "id",
+            "status",
+            "object",
+            "action",
+            "approval_url",
+            "expires_at",
+            "diff",
+            "message",
+        ],
+    )
+}
+
+fn values() -> Value {
+    json!({
+        "type": "object",
+        "description": "Field API name to value: text, number, true/false, or null to clear. Only fields the person's Salesforce user may write.",
+        "additionalProperties": { "type": ["string", "number", "boolean", "null"] },
+    })
+}
+
+const NOT_APPLIED: &str = " It changes nothing in Salesforce: it answers at once with a proposal id, status pending_approval, the approval page URL, the expiry and the exact diff. Only the person, in Sofie, can approve it; relay the answer's message to them. Calling it again with the same arguments returns the same proposal. A refusal names each field and why (not writable, wrong type, a required field missing), or says that prepared changes are off for this object or action.";
+
+fn propose(
+    name: &'static str,
+    title: &'static str,
+    description: String,
+    properties: Value,
+    required: &[&str],
+) -> ToolDef {
+    ToolDef {
+        name,
+        title,
+        description,
+        scope: Scope::Propose,
+        input_schema: object(properties, required),
+        output_schema: proposal_output(),
+        annotations: json!({
+            "title": title,
+            "readOnlyHint": false,
+            "destructiveHint": false,
+            "idempotentHint": true,
+            "openWorldHint": false,
+        }),
+    }
+}
+
+static PROPOSE: LazyLock<Vec<ToolDef>> = LazyLock::new(|| {
+    let object_name = json!({ "type": "string", "minLength": 1, "maxLength": 80 });
+    let id = json!({ "type": "string", "minLength": 15, "maxLength": 18 });
+    vec![
+        propose(
+            "propose_create",
+            "Propose creating a record",
+            format!(
+                "Prepares a new record of an object for the person to approve.{NOT_APPLIED} For a Case, auto_assign false keeps the assignment rule from running."
+            ),
+            json!({ "object": object_name, "fields": values(), "auto_assign": { "type": "boolean" } }),
+            &["object", "fields"],
+        ),
+        propose(
+            "propose_update",
+            "Propose updating a record",
+            format!(
+                "Prepares changing fields of one record for the person to approve; only the fields whose values differ are proposed.{NOT_APPLIED} If the record changes before approval, it is shown again for a fresh decision."
+            ),
+            json!({ "object": object_name, "id": id, "fields": values() }),
+            &["object", "id", "fields"],
+        ),
+        propose(
+            "propose_upsert",
+            "Propose an upsert by external id",
+            format!(
+                "Prepares an upsert on an external-id field: Salesforce updates the record with that key, or creates it if none has it.{NOT_APPLIED}"
+            ),
+            json!({
+                "object": object_name,
+                "external_id_field": { "type": "string", "minLength": 1, "maxLength": 80 },
+                "external_id": { "type": "string", "minLength": 1, "maxLength": 255 },
+                "fields": values(),
+            }),
+            &["object", "external_id_field", "external_id", "fields"],
+        ),
+        propose(
+            "propose_delete",
+            "Propose deleting a record",
+            format!(
+                "Prepares deleting one record for the person to approve; the preview lists related records Salesforce would delete with it or that block it.{NOT_APPLIED}"
+            ),
+            json!({ "object": object_name, "id": id }),
+            &["object", "id"],
+        ),
+        read(
+            "get_proposal",
+            "Get a proposal",
+            "The state of a proposal this person's tools made (pending_approval, executed, failed, rejected, expired, …), its diff, and once executed the record's id. Use it to tell the person whether their approved change ran.",
+            object(
+                json!({ "id": { "type": "integer", "minimum": 1 } }),
+                &["id"],
+            ),
+            proposal_output(),
+        ),
+    ]
+});
+
+static ALL: LazyLock<Vec<ToolDef>> =
+    LazyLock::new(|| TOOLS.iter().chain(PROPOSE.iter()).cloned().collect());
+
 pub fn all() -> &'static [ToolDef] {
-    &TOOLS
+    &ALL
 }
 
 pub fn find(name: &str) -> Option<&'static ToolDef> {
-    TOOLS.iter().find(|t| t.name == name)
+    ALL.iter().find(|t| t.name == name)
 }

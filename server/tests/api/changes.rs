@@ -289,12 +289,17 @@ pub async fn user_of(w: &World, email: &str) -> domain::entities::user::Model {
 
 /// The person `email` in Acme as the domain sees them.
 pub async fn actor(w: &World, email: &str) -> domain::access::Actor {
+    actor_in(w, email, "acme").await
+}
+
+/// The person `email` in organization `slug` as the domain sees them.
+pub async fn actor_in(w: &World, email: &str, slug: &str) -> domain::access::Actor {
     let user = user_of(w, email).await;
     let authn = domain::step_up::Authn {
         nonce: domain::step_up::SignInNonce::generate(),
         step_up: None,
     };
-    domain::access::actor_in(&w.app.db, user, authn, "acme")
+    domain::access::actor_in(&w.app.db, user, authn, slug)
         .await
         .unwrap()
 }

@@ -22,5 +22,6 @@ mod settings_access;
 mod sim;
 mod step_up;
 mod tools;
+mod tools_propose;
 mod workspace;
 mod workspace_refusals;

@@ -12,10 +12,10 @@ use crate::changes::actor;
 use crate::helpers::*;
 use crate::sim::*;
 
-const TOOLS: &str = "/api/v1/salesforce/tools";
+pub const TOOLS: &str = "/api/v1/salesforce/tools";
 
 /// A token for `email` in Acme with `scopes`, living `days`.
-async fn token(w: &World, email: &str, scopes: &[&str], days: i64) -> (i64, SecretString) {
+pub async fn token(w: &World, email: &str, scopes: &[&str], days: i64) -> (i64, SecretString) {
     let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
     let new = NewToken::parse("Sofie chat", &scopes, days).unwrap();
     let (info, secret) = tokens::create(&w.app.db, &actor(w, email).await, new)
@@ -25,7 +25,7 @@ async fn token(w: &World, email: &str, scopes: &[&str], days: i64) -> (i64, Secr
 }
 
 /// Calls tool `name` with `args` as the bearer of `token`; the status and the JSON body.
-async fn call_tool(w: &World, token: &SecretString, name: &str, args: Value) -> (u16, Value) {
+pub async fn call_tool(w: &World, token: &SecretString, name: &str, args: Value) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(w.app.url(&format!("{TOOLS}/{name}")))
         .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
@@ -80,7 +80,12 @@ async fn the_tools_are_listed_with_strict_schemas_and_read_only_annotations() {
             "search",
             "query",
             "get_record",
-            "api_usage"
+            "api_usage",
+            "propose_create",
+            "propose_update",
+            "propose_upsert",
+            "propose_delete",
+            "get_proposal",
         ]
     );
     for tool in listed["tools"].as_array().unwrap() {
@@ -91,7 +96,12 @@ async fn the_tools_are_listed_with_strict_schemas_and_read_only_annotations() {
             );
             assert_eq!(schema["additionalProperties"], false, "{}", tool["name"]);
         }
-        assert_eq!(tool["annotations"]["readOnlyHint"], true);
+        let proposes = tool["name"].as_str().unwrap().starts_with("propose_");
+        assert_eq!(tool["annotations"]["readOnlyHint"], !proposes);
+        assert_eq!(
+            tool["annotations"]["destructiveHint"], false,
+            "nothing is applied"
+        );
         assert!(tool["description"].as_str().unwrap().len() > 80);
     }
 }
@@ -396,16 +406,7 @@ async fn a_token_stops_working_when_revoked_expired_or_its_owner_leaves() {
             .iter()
             .any(|t| t.id == id)
     );
-    let globex = {
-        let user = crate::changes::user_of(w, "boss@globex.example").await;
-        let authn = domain::step_up::Authn {
-            nonce: domain::step_up::SignInNonce::generate(),
-            step_up: None,
-        };
-        domain::access::actor_in(&w.app.db, user, authn, "globex")
-            .await
-            .unwrap()
-    };
+    let globex = crate::changes::actor_in(w, "boss@globex.example", "globex").await;
     assert!(matches!(
         tokens::revoke(&w.app.db, &globex, id).await,
         Err(domain::DomainError::NotFound(_))
