@@ -6,6 +6,7 @@
 
 mod proposals;
 mod reads;
+mod related;
 pub use reads::DEFAULT_BUDGET;
 
 mod schemas;
@@ -158,6 +159,9 @@ impl Tools {
             "search" => reads::search(w, actor, args(arguments)?, touched).await,
             "query" => reads::query(w, &self.vault, actor, args(arguments)?).await,
             "get_record" => reads::get_record(w, actor, args(arguments)?, touched).await,
+            "get_related_records" => {
+                related::get_related_records(w, &self.vault, actor, args(arguments)?, touched).await
+            }
             "api_usage" => reads::api_usage(w, actor).await,
             "get_proposal" => {
                 proposals::get_proposal(&self.changes, &review, actor, args(arguments)?).await

@@ -208,6 +208,17 @@ pub struct Query {
     budget_bytes: Option<usize>,
 }
 
+impl Query {
+    /// A first page of `soql`.
+    pub fn of(soql: String, budget_bytes: Option<usize>) -> Self {
+        Self {
+            soql: Some(soql),
+            cursor: None,
+            budget_bytes,
+        }
+    }
+}
+
 /// Where a query result goes on: sealed by the vault to the caller, so any server process can
 /// continue it and nobody else can.
 #[derive(Serialize, Deserialize)]

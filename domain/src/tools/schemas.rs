@@ -48,6 +48,19 @@ fn budget() -> Value {
     })
 }
 
+/// What `query` and `get_related_records` answer.
+fn rows() -> Value {
+    json!({
+        "soql": { "type": "string", "description": "The statement as sent, with LIMIT added or lowered." },
+        "limit_note": { "type": ["string", "null"] },
+        "total_size": { "type": "integer" },
+        "records": { "type": "array", "items": { "type": "object" } },
+        "returned_so_far": { "type": "integer" },
+        "remaining_in_batch": { "type": "integer" },
+        "cursor": { "type": ["string", "null"], "description": "Pass it back as cursor to get the next records." },
+    })
+}
+
 fn read(
     name: &'static str,
     title: &'static str,
@@ -105,7 +118,11 @@ static TOOLS: LazyLock<Vec<ToolDef>> = LazyLock::new(|| {
                 json!({
                     "object": { "type": "string" },
                     "label": { "type": "string" },
+                    "label_plural": { "type": "string" },
+                    "actions": { "type": "array", "items": { "type": "string" } },
                     "fields": { "type": "array", "items": any_object.clone() },
+                    "children": { "type": "array", "items": any_object.clone() },
+                    "record_types": { "type": "array", "items": any_object.clone() },
                     "truncated": { "type": "boolean" },
                 }),
                 &["object", "label", "fields", "truncated"],
@@ -146,16 +163,7 @@ static TOOLS: LazyLock<Vec<ToolDef>> = LazyLock::new(|| {
                 }),
                 &[],
             ),
-            object(
-                json!({
-                    "soql": { "type": "string" },
-                    "limit_note": { "type": ["string", "null"] },
-                    "total_size": { "type": "integer" },
-                    "records": { "type": "array", "items": any_object.clone() },
-                    "cursor": { "type": ["string", "null"] },
-                }),
-                &["soql", "total_size", "records", "cursor"],
-            ),
+            object(rows(), &["soql", "total_size", "records", "cursor"]),
         ),
         read(
             "get_record",
@@ -188,6 +196,23 @@ static TOOLS: LazyLock<Vec<ToolDef>> = LazyLock::new(|| {
                     "truncated",
                 ],
             ),
+        ),
+        read(
+            "get_related_records",
+            "Read a record's related records",
+            "Reads the children of one record through a child relationship, e.g. an Account's Cases (relationship \"Cases\") or Contacts, as the person's Salesforce user sees them. filter is an optional SOQL condition on the children (e.g. IsClosed = false), checked like any read-only query. Answers like query, with a cursor when more remain. An unknown relationship answers with the object's relationship names.",
+            object(
+                json!({
+                    "object": { "type": "string", "minLength": 1, "maxLength": 80 },
+                    "id": { "type": "string", "minLength": 15, "maxLength": 18 },
+                    "relationship": { "type": "string", "minLength": 1, "maxLength": 80 },
+                    "fields": { "type": "array", "items": { "type": "string" }, "maxItems": 50 },
+                    "filter": { "type": "string", "maxLength": 2000 },
+                    "budget_bytes": budget(),
+                }),
+                &["object", "id", "relationship"],
+            ),
+            object(rows(), &["soql", "total_size", "records", "cursor"]),
         ),
         read(
             "api_usage",

@@ -44,6 +44,41 @@ pub async fn call_tool(w: &World, token: &SecretString, name: &str, args: Value)
     (status, response.json().await.unwrap())
 }
 
+/// `result` has every key its tool's output schema requires, and no key it does not name.
+pub fn fits_schema(listed: &Value, tool: &str, result: &Value) {
+    let schema = &listed["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == tool)
+        .unwrap()["outputSchema"];
+    let properties = schema["properties"].as_object().unwrap();
+    for key in result.as_object().unwrap().keys() {
+        assert!(
+            properties.contains_key(key),
+            "{tool}: {key} is not in its output schema"
+        );
+    }
+    for key in schema["required"].as_array().unwrap() {
+        assert!(
+            result.get(key.as_str().unwrap()).is_some(),
+            "{tool}: {key} missing"
+        );
+    }
+}
+
+pub async fn listing(w: &World, token: &SecretString) -> Value {
+    reqwest::Client::new()
+        .get(w.app.url(TOOLS))
+        .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn connected_token(sw: &SfWorld, sf_user: (&str, &str)) -> SecretString {
     let w = &sw.w;
     let mia = signed_in(w, "mia@acme.example").await;
@@ -57,15 +92,7 @@ async fn connected_token(sw: &SfWorld, sf_user: (&str, &str)) -> SecretString {
 async fn the_tools_are_listed_with_strict_schemas_and_read_only_annotations() {
     let sw = sf_world().await;
     let t = connected_token(&sw, STANDARD).await;
-    let listed: Value = reqwest::Client::new()
-        .get(sw.w.app.url(TOOLS))
-        .header(AUTHORIZATION, format!("Bearer {}", t.expose_secret()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = listing(&sw.w, &t).await;
     let names: Vec<&str> = listed["tools"]
         .as_array()
         .unwrap()
@@ -80,6 +107,7 @@ async fn the_tools_are_listed_with_strict_schemas_and_read_only_annotations() {
             "search",
             "query",
             "get_record",
+            "get_related_records",
             "api_usage",
             "propose_create",
             "propose_update",
@@ -111,9 +139,11 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     let sw = sf_world().await;
     let w = &sw.w;
     let t = connected_token(&sw, STANDARD).await;
+    let listed = listing(w, &t).await;
 
     let (status, objects) = call_tool(w, &t, "list_objects", json!({ "filter": "acc" })).await;
     assert_eq!(status, 200, "{objects}");
+    fits_schema(&listed, "list_objects", &objects);
     assert!(
         objects["objects"]
             .as_array()
@@ -132,6 +162,7 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     let (status, account) =
         call_tool(w, &t, "describe_object", json!({ "object": "Account" })).await;
     assert_eq!(status, 200, "{account}");
+    fits_schema(&listed, "describe_object", &account);
     assert!(
         account["fields"]
             .as_array()
@@ -152,6 +183,7 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     )
     .await;
     assert_eq!(status, 200, "{rows}");
+    fits_schema(&listed, "query", &rows);
     assert_eq!(rows["limit_note"], "LIMIT 10000 was added.");
     let first = &rows["records"][0];
     let id = first["Id"].as_str().unwrap().to_owned();
@@ -164,6 +196,7 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     )
     .await;
     assert_eq!(status, 200, "{record}");
+    fits_schema(&listed, "get_record", &record);
     assert_eq!(record["id"], id);
     assert_eq!(record["name"], first["Name"]);
     assert!(
@@ -199,6 +232,7 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     )
     .await;
     assert_eq!(status, 200, "{found}");
+    fits_schema(&listed, "search", &found);
     assert!(
         found["hits"]
             .as_array()
@@ -211,6 +245,7 @@ async fn each_read_tool_answers_with_the_persons_own_salesforce_authority() {
     let (status, usage) = call_tool(w, &t, "api_usage", json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(usage["known"], true, "{usage}");
+    fits_schema(&listed, "api_usage", &usage);
     assert!(usage["allowed"].as_u64().unwrap() > 0);
 
     let (status, hidden) = call_tool(
@@ -537,4 +572,72 @@ async fn an_operator_makes_a_token_from_the_command_line_and_it_is_shown_once() 
     );
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("1 to 90 days"));
+}
+
+#[tokio::test]
+async fn an_accounts_open_cases_come_through_its_child_relationship() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let t = connected_token(&sw, ADMIN).await;
+    let cases = crate::changes::sim_records(&sw.sim, "Case").await;
+    let id = cases
+        .iter()
+        .find(|c| c["IsClosed"] == false && c["AccountId"].is_string())
+        .expect("an open case")["AccountId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = id.as_str();
+    let of_account = |closed: bool| {
+        let mut ids: Vec<String> = cases
+            .iter()
+            .filter(|c| c["AccountId"] == id && c["IsClosed"] == closed)
+            .map(|c| c["Id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let listed = listing(w, &t).await;
+    for closed in [false, true] {
+        let args = json!({
+            "object": "Account", "id": id, "relationship": "cases",
+            "fields": ["Id", "Subject", "IsClosed"], "filter": format!("IsClosed = {closed}"),
+        });
+        let (status, related) = call_tool(w, &t, "get_related_records", args).await;
+        assert_eq!(status, 200, "{related}");
+        fits_schema(&listed, "get_related_records", &related);
+        let mut got: Vec<String> = related["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["Id"].as_str().unwrap().to_owned())
+            .collect();
+        got.sort();
+        assert_eq!(got, of_account(closed), "closed = {closed}");
+    }
+    assert!(!of_account(false).is_empty());
+
+    let (status, unknown) = call_tool(
+        w,
+        &t,
+        "get_related_records",
+        json!({ "object": "Account", "id": id, "relationship": "Casez" }),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        unknown["detail"].as_str().unwrap().contains("Cases"),
+        "{unknown}"
+    );
+    let (status, _) = call_tool(
+        w,
+        &t,
+        "get_related_records",
+        json!({ "object": "Account", "id": id, "relationship": "Cases", "filter": "Id != null) OR (Id != null" }),
+    )
+    .await;
+    assert_ne!(
+        status, 200,
+        "a filter cannot escape its parentheses unnoticed"
+    );
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::changes::*;
 use crate::helpers::*;
 use crate::sim::*;
-use crate::tools::{call_tool, token};
+use crate::tools::{call_tool, fits_schema, listing, token};
 
 #[tokio::test]
 async fn an_assistant_proposes_an_update_that_runs_only_after_the_person_approves_it() {
@@ -33,6 +33,8 @@ async fn an_assistant_proposes_an_update_that_runs_only_after_the_person_approve
     let (status, proposed) = call_tool(w, &t, "propose_update", update.clone()).await;
     assert_eq!(status, 200, "{proposed}");
     assert_eq!(proposed["status"], "pending_approval");
+    let listed = listing(w, &t).await;
+    fits_schema(&listed, "propose_update", &proposed);
     let pid = proposed["id"].as_i64().unwrap();
     let url = proposed["approval_url"].as_str().unwrap();
     assert!(url.starts_with("http") && url.ends_with(&format!("/o/acme/salesforce/changes/{pid}")));
@@ -55,6 +57,7 @@ async fn an_assistant_proposes_an_update_that_runs_only_after_the_person_approve
     assert_eq!(decide(w, &mia, pid, "approve", &[]).await, 303);
     let (_, done) = call_tool(w, &t, "get_proposal", json!({ "id": pid })).await;
     assert_eq!(done["status"], "executed", "{done}");
+    fits_schema(&listed, "get_proposal", &done);
     assert_eq!(sim_record(&sw.sim, &id).await["Phone"], "+1 555 0100");
     assert_eq!(writes(&sw.sim).await, 1);
 
