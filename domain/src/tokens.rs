@@ -17,11 +17,11 @@ use sea_orm::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditEvent};
+use crate::connections::hash;
 use crate::entities::{access_token, organization};
 use crate::error::{DomainError, DomainResult};
 use crate::step_up::{Authn, SignInNonce};
@@ -153,13 +153,6 @@ pub struct TokenCaller {
     pub token_id: i64,
     pub token_name: String,
     pub scopes: Vec<Scope>,
-}
-
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Makes a token for `actor`; the secret is in the answer and nowhere else.

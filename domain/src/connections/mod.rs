@@ -75,8 +75,8 @@ impl ConnectionService {
     }
 }
 
-/// SHA-256 in hex: how states and sign-in nonces are kept (never as sent).
-fn hash(value: &str) -> String {
+/// SHA-256 in hex: how states, sign-in nonces and access tokens are kept (never as sent).
+pub(crate) fn hash(value: &str) -> String {
     Sha256::digest(value.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
