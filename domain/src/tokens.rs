@@ -5,6 +5,8 @@
 //! expires (at most 90 days) or is revoked, and only while its owner is an active member:
 //! removing the member or disabling the account revokes it.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -22,7 +24,7 @@ use time::{Duration, OffsetDateTime};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::connections::hash;
-use crate::entities::{access_token, organization};
+use crate::entities::{access_token, organization, user};
 use crate::error::{DomainError, DomainResult};
 use crate::step_up::{Authn, SignInNonce};
 
@@ -30,6 +32,22 @@ use crate::step_up::{Authn, SignInNonce};
 pub const PREFIX: &str = "sofie_pat_";
 /// The longest a token may live.
 pub const MAX_DAYS: i64 = 90;
+
+/// How many tool calls one token may make per window; the server's configuration sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rate {
+    pub calls: i64,
+    pub per_secs: i64,
+}
+
+impl Default for Rate {
+    fn default() -> Self {
+        Self {
+            calls: 120,
+            per_secs: 60,
+        }
+    }
+}
 
 /// What a token allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +148,26 @@ pub struct TokenInfo {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// Whether a token still works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl TokenInfo {
+    pub fn state(&self, now: OffsetDateTime) -> TokenState {
+        if self.revoked_at.is_some() {
+            TokenState::Revoked
+        } else if self.expires_at <= now {
+            TokenState::Expired
+        } else {
+            TokenState::Active
+        }
+    }
+}
+
 impl From<access_token::Model> for TokenInfo {
     fn from(m: access_token::Model) -> Self {
         Self {
@@ -198,9 +236,11 @@ pub async fn create(
 
 /// The caller `presented` proves, or `None` for a token that is unknown, revoked, expired, or
 /// whose owner is no longer an active member: the edge answers all of them with the same 401.
+/// A token past its `rate` is `Throttled` until its window ends.
 pub async fn authenticate(
     db: &DatabaseConnection,
     presented: &SecretString,
+    rate: Rate,
 ) -> DomainResult<Option<TokenCaller>> {
     let presented = presented.expose_secret();
     if !presented.starts_with(PREFIX) {
@@ -229,11 +269,32 @@ pub async fn authenticate(
     let Some(actor) = access::actor_of(db, user, authn, org).await? else {
         return Ok(None);
     };
-    access_token::Entity::update_many()
+    // One statement counts the call in the current window (a new window starts at 1) and
+    // notes the use, so every server process sees the same count.
+    let window = now.unix_timestamp().div_euclid(rate.per_secs);
+    let counted = access_token::Entity::update_many()
         .col_expr(access_token::Column::LastUsedAt, Expr::value(now))
+        .col_expr(
+            access_token::Column::RateCalls,
+            Expr::case(
+                access_token::Column::RateWindow.eq(window),
+                sea_orm::sea_query::ExprTrait::add(Expr::col(access_token::Column::RateCalls), 1),
+            )
+            .finally(1)
+            .into(),
+        )
+        .col_expr(access_token::Column::RateWindow, Expr::value(window))
         .filter(access_token::Column::Id.eq(row.id))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
+    if counted.first().is_some_and(|t| t.rate_calls > rate.calls) {
+        let ends = (window + 1) * rate.per_secs;
+        return Err(DomainError::Throttled {
+            retry_after_secs: u64::try_from(ends - now.unix_timestamp())
+                .unwrap_or(1)
+                .max(1),
+        });
+    }
     let scopes = row
         .scopes
         .split(' ')
@@ -258,14 +319,35 @@ pub async fn list_mine(db: &DatabaseConnection, actor: &Actor) -> DomainResult<V
     .await
 }
 
-/// Every token of the actor's organization; org admins only.
-pub async fn list_org(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<TokenInfo>> {
+/// A token of the organization, with whose it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgToken {
+    pub token: TokenInfo,
+    pub owner: String,
+}
+
+/// Every token of the actor's organization, with its owner's email; org admins only.
+pub async fn list_org(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<OrgToken>> {
     access::require_org_admin(db, actor, "access_tokens").await?;
-    listed(
+    let tokens = listed(
         db,
         access_token::Entity::find().filter(access_token::Column::OrgId.eq(actor.org.id)),
     )
-    .await
+    .await?;
+    let owners: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(tokens.iter().map(|t| t.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect();
+    Ok(tokens
+        .into_iter()
+        .map(|token| OrgToken {
+            owner: owners.get(&token.user_id).cloned().unwrap_or_default(),
+            token,
+        })
+        .collect())
 }
 
 async fn listed(

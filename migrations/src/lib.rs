@@ -11,6 +11,7 @@ mod m20261201_000005_keyed_fingerprints;
 mod m20261201_000006_connections;
 mod m20261202_000007_prepared_changes;
 mod m20261202_000008_access_tokens;
+mod m20261202_000009_token_rate;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_connections::Migration),
             Box::new(m20261202_000007_prepared_changes::Migration),
             Box::new(m20261202_000008_access_tokens::Migration),
+            Box::new(m20261202_000009_token_rate::Migration),
         ]
     }
 }

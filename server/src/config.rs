@@ -124,6 +124,11 @@ pub struct Settings {
     /// Memory bound of the describe cache, in MiB.
     #[arg(long, env = "SOFIE_DESCRIBE_CACHE_MIB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096), global = true)]
     pub describe_cache_mib: u64,
+
+    /// Tool calls one personal access token may make per minute (the JSON API and MCP together);
+    /// more answer 429 with Retry-After.
+    #[arg(long, env = "SOFIE_TOOL_CALLS_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=100_000), global = true)]
+    pub tool_calls_per_minute: i64,
 }
 
 /// A CIDR, or a bare address meaning just that address.

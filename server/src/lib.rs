@@ -10,6 +10,7 @@ pub mod csv_export;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod keys;
+pub mod mcp;
 pub mod middleware;
 pub mod session_store;
 pub mod startup;

@@ -46,6 +46,8 @@ const IDLE_TIMEOUT: time::Duration = time::Duration::minutes(30);
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    /// Each personal access token's allowance of tool calls.
+    pub token_rate: domain::tokens::Rate,
 }
 
 pub struct Application {
@@ -119,9 +121,14 @@ impl Application {
             AppState {
                 leptos_options,
                 services,
+                token_rate: domain::tokens::Rate {
+                    calls: settings.tool_calls_per_minute,
+                    per_secs: 60,
+                },
             },
             Edge {
                 https,
+                origins: origins.clone(),
                 allowed: AllowedOrigins(Arc::new(allowed)),
                 trusted_proxies: TrustedProxies(Arc::new(settings.trusted_proxies.clone())),
             },
@@ -211,6 +218,8 @@ pub struct Edge {
     pub https: bool,
     pub allowed: AllowedOrigins,
     pub trusted_proxies: TrustedProxies,
+    /// The public origins, canonical first; `/mcp` accepts only their hosts.
+    pub origins: Vec<url::Url>,
 }
 
 pub fn router(state: AppState, edge: Edge) -> Router {
@@ -218,6 +227,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         https,
         allowed,
         trusted_proxies,
+        origins,
     } = edge;
     let routes = generate_route_list(App);
     let context = provide_request_context(state.services.clone());
@@ -276,10 +286,30 @@ pub fn router(state: AppState, edge: Edge) -> Router {
             _,
         >(context, shell))
         .layer(sessions)
+        .with_state(state.clone());
+    // MCP answers bearer tokens only, so it sits outside the session layer.
+    let mcp = Router::new()
+        .route_service(
+            crate::mcp::PATH,
+            crate::mcp::service(state.clone(), &origins),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::mcp::authenticate,
+        ))
+        .route(
+            crate::mcp::METADATA_PATH,
+            get(crate::mcp::protected_resource),
+        )
+        .route(
+            &format!("{}{}", crate::mcp::METADATA_PATH, crate::mcp::PATH),
+            get(crate::mcp::protected_resource),
+        )
         .with_state(state);
     harden(
         Router::new()
             .merge(assets)
+            .merge(mcp)
             .merge(crate::middleware::stall_retry::retry_stalled_renders(pages)),
         HeaderPolicy { https },
         allowed,

@@ -30,6 +30,7 @@ pub struct Problem {
     title: &'static str,
     detail: String,
     extra: Value,
+    retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -45,10 +46,11 @@ impl Problem {
             title,
             detail: detail.into(),
             extra: json!({}),
+            retry_after: None,
         }
     }
 
-    fn unauthenticated() -> Self {
+    pub fn unauthenticated() -> Self {
         Self::new(
             401,
             "unauthenticated",
@@ -71,6 +73,19 @@ impl Problem {
                 ),
             );
             p.extra = json!({ "required_scope": scope.as_str() });
+            return p;
+        }
+        if let DomainError::Throttled { retry_after_secs } = err {
+            let mut p = Self::new(
+                429,
+                "throttled",
+                "Too many calls",
+                format!(
+                    "This token made more tool calls this minute than Sofie allows; wait {retry_after_secs} seconds and call again."
+                ),
+            );
+            p.retry_after = Some(retry_after_secs);
+            p.extra = json!({ "retry_after_secs": retry_after_secs });
             return p;
         }
         let reconnect = matches!(
@@ -108,8 +123,9 @@ fn sentence(text: &str) -> String {
     out
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
+impl Problem {
+    /// The problem document: type, title, status, detail and any extra members.
+    pub fn body(&self) -> Value {
         let mut body = json!({
             "type": format!("https://sofie.dev/problems/{}", self.kind),
             "title": self.title,
@@ -119,11 +135,23 @@ impl IntoResponse for Problem {
         if let (Some(b), Some(extra)) = (body.as_object_mut(), self.extra.as_object()) {
             b.extend(extra.clone());
         }
+        body
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = self.body();
         let mut response = (self.status, Json(body)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -145,7 +173,7 @@ pub struct OrgChoice {
     org: Option<String>,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<SecretString> {
+pub fn bearer(headers: &HeaderMap) -> Option<SecretString> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -160,7 +188,7 @@ impl ToolCaller {
         let services = &state.services;
         if parts.headers.contains_key(header::AUTHORIZATION) {
             let token = bearer(&parts.headers).ok_or_else(Problem::unauthenticated)?;
-            let caller = tokens::authenticate(&services.db, &token)
+            let caller = tokens::authenticate(&services.db, &token, state.token_rate)
                 .await
                 .map_err(|e| Problem::from_domain(e, ""))?
                 .ok_or_else(Problem::unauthenticated)?;
@@ -169,6 +197,7 @@ impl ToolCaller {
                     id: caller.token_id,
                     name: caller.token_name,
                     scopes: caller.scopes,
+                    mcp_client: None,
                 },
                 actor: caller.actor,
             });

@@ -15,6 +15,7 @@ pub mod settings_dto;
 pub mod settings_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod tokens;
 pub mod workspace;
 #[cfg(feature = "ssr")]
 pub mod workspace_ssr;

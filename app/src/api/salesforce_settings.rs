@@ -42,6 +42,7 @@ pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppErr
             scopes: SCOPES.join(" "),
             groups,
             connections: super::connections::rows(&me, &actor, None).await?,
+            tokens: super::tokens::server::org_rows(&me, &actor).await?,
             policy: {
                 let p = me.services.changes.policy(&actor).await?;
                 super::changes::PolicyView {

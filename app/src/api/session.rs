@@ -19,12 +19,22 @@ const STEP_UP_KEY: &str = "step_up";
 const PARKED_KEY: &str = "parked_change";
 const DRAFT_KEY: &str = "draft";
 const NOTICE_KEY: &str = "notice";
+const FRESH_TOKEN_KEY: &str = "fresh_access_token";
+const TOKEN_DRAFT_KEY: &str = "access_token_draft";
 
 /// Sessions end 12 hours after sign-in however active they are (NIST SP 800-63B, AAL2).
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 12 * 60 * 60;
 /// The store only saves changed sessions; touching `seen_at` at most this often keeps the
 /// 30-minute idle expiry sliding without a write on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
+
+/// A token just made, waiting for the page that shows it once; `secret` is sealed by the vault.
+#[derive(Serialize, serde::Deserialize)]
+pub struct SealedFreshToken {
+    pub name: String,
+    pub secret: String,
+    pub expires: String,
+}
 
 #[derive(Clone)]
 pub struct TypedSession(pub Session);
@@ -133,5 +143,22 @@ impl TypedSession {
 
     pub async fn take_draft<T: DeserializeOwned>(&self) -> Result<Option<T>, AppError> {
         self.take(DRAFT_KEY).await
+    }
+
+    pub async fn keep_fresh_token(&self, token: &SealedFreshToken) -> Result<(), AppError> {
+        self.set(FRESH_TOKEN_KEY, token).await
+    }
+
+    pub async fn take_fresh_token(&self) -> Result<Option<SealedFreshToken>, AppError> {
+        self.take(FRESH_TOKEN_KEY).await
+    }
+
+    /// A refused token form, shown again with what was typed.
+    pub async fn keep_token_draft<T: Serialize>(&self, draft: &T) -> Result<(), AppError> {
+        self.set(TOKEN_DRAFT_KEY, draft).await
+    }
+
+    pub async fn take_token_draft<T: DeserializeOwned>(&self) -> Result<Option<T>, AppError> {
+        self.take(TOKEN_DRAFT_KEY).await
     }
 }

@@ -67,6 +67,7 @@ pub struct OrgSalesforcePage {
     pub groups: Vec<GroupSummary>,
     pub connections: Vec<super::connections::ConnectionRow>,
     pub policy: super::changes::PolicyView,
+    pub tokens: Vec<super::tokens::TokenRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

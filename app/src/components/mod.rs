@@ -4,3 +4,4 @@ pub mod layout;
 pub mod outcome;
 pub mod salesforce_card;
 pub mod settings_form;
+pub mod tokens;

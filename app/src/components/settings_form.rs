@@ -175,7 +175,7 @@ pub fn EffectiveSummary(effective: EffectiveView) -> impl IntoView {
 
 /// A URL to paste into Salesforce, selectable without JavaScript and copyable with it.
 #[component]
-pub fn CopyField(value: String) -> impl IntoView {
+pub fn CopyField(value: String, label: &'static str) -> impl IntoView {
     let copied = RwSignal::new(false);
     let text = value.clone();
     let copy = move |_| {
@@ -196,7 +196,7 @@ pub fn CopyField(value: String) -> impl IntoView {
     };
     view! {
         <div class="copy-field">
-            <input type="text" readonly value=value aria-label="Callback URL" />
+            <input type="text" readonly value=value aria-label=label />
             <button type="button" class="secondary" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>

@@ -6,19 +6,37 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::connections::get_my_integrations;
+use crate::api::tokens::{CreateAccessToken, RevokeAccessToken, get_my_tokens};
 use crate::components::layout::Layout;
 use crate::components::outcome::guarded;
 use crate::components::salesforce_card::SalesforceCard;
 use crate::components::settings_form::EffectiveSummary;
+use crate::components::tokens::MyTokensSection;
 
 #[component]
 pub fn MyIntegrationsPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(
-        move || params.read().get("org").unwrap_or_default(),
-        get_my_integrations,
+    let create = ServerAction::<CreateAccessToken>::new();
+    let revoke = ServerAction::<RevokeAccessToken>::new();
+    let tokens = Resource::new(
+        move || {
+            (
+                params.read().get("org").unwrap_or_default(),
+                create.version().get() + revoke.version().get(),
+            )
+        },
+        |(org, _)| get_my_tokens(org),
     );
-    guarded(data, |data| {
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("org").unwrap_or_default(),
+                revoke.version().get(),
+            )
+        },
+        |(org, _)| get_my_integrations(org),
+    );
+    guarded(data, move |data| {
         let context = data.context.clone();
         view! {
             <Title text=format!("My Integrations — {}", context.org_name) />
@@ -37,6 +55,7 @@ pub fn MyIntegrationsPage() -> impl IntoView {
                         <EffectiveSummary effective=data.effective.clone() />
                     </details>
                 </section>
+                {guarded(tokens, move |tokens| view! { <MyTokensSection data=tokens create revoke /> })}
             </Layout>
         }
     })

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::changes::SavePolicy;
 use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
+use crate::api::tokens::RevokeAccessToken;
 use crate::components::change_policy::ChangePolicyForm;
 use crate::components::connections_table::ConnectionsTable;
 use crate::components::layout::Layout;
@@ -13,6 +14,7 @@ use crate::components::outcome::{FormError, guarded};
 use crate::components::settings_form::{
     CopyField, EffectiveSummary, SettingsFields, StepUpActions, StepUpPrompt,
 };
+use crate::components::tokens::TokensTable;
 
 #[component]
 pub fn OrgSalesforcePage() -> impl IntoView {
@@ -20,11 +22,15 @@ pub fn OrgSalesforcePage() -> impl IntoView {
     let step_up = StepUpActions::new();
     let save = ServerAction::<SaveOrgSalesforce>::new();
     let save_policy = ServerAction::<SavePolicy>::new();
+    let revoke = ServerAction::<RevokeAccessToken>::new();
     let page = Resource::new(
         move || {
             (
                 params.read().get("org").unwrap_or_default(),
-                save.version().get() + save_policy.version().get() + step_up.version(),
+                save.version().get()
+                    + save_policy.version().get()
+                    + revoke.version().get()
+                    + step_up.version(),
             )
         },
         |(org, _)| get_org_salesforce(org),
@@ -62,7 +68,7 @@ pub fn OrgSalesforcePage() -> impl IntoView {
         let callbacks = data
             .callback_urls
             .iter()
-            .map(|url| view! { <CopyField value=url.clone() /> })
+            .map(|url| view! { <CopyField value=url.clone() label="Callback URL" /> })
             .collect_view();
         let fix_features = format!("sofie admin features {org} --integrations on --salesforce on");
         let form_org = org.clone();
@@ -115,6 +121,11 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                 <section>
                     <h2>"People's connections"</h2>
                     <ConnectionsTable org=org.clone() rows=data.connections.clone() disconnect=true />
+                </section>
+                <section id="tokens">
+                    <h2>"Access tokens"</h2>
+                    <p>"The tokens members made for assistants. Revoking one stops it at once; removing a member revokes all of theirs."</p>
+                    <TokensTable org=org.clone() rows=data.tokens.clone() revoke admin=true />
                 </section>
             </Layout>
         }

@@ -17,6 +17,9 @@ pub struct Model {
     pub expires_at: TimeDateTimeWithTimeZone,
     pub last_used_at: Option<TimeDateTimeWithTimeZone>,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    /// The throttle's current window (its number since the Unix epoch) and the calls made in it.
+    pub rate_window: i64,
+    pub rate_calls: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

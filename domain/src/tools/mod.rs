@@ -27,7 +27,9 @@ use crate::workspace::Workspace;
 
 pub use schemas::ToolDef;
 
-/// Who is calling: the person in the web session, or an assistant with one of their tokens.
+/// Who is calling: the person in the web session, or an assistant with one of their tokens
+/// (through the JSON API, or through MCP: `mcp_client` is then the client's name and version,
+/// or "unnamed" when the request did not carry them).
 #[derive(Clone, Debug)]
 pub enum Caller {
     Session,
@@ -35,6 +37,7 @@ pub enum Caller {
         id: i64,
         name: String,
         scopes: Vec<Scope>,
+        mcp_client: Option<String>,
     },
 }
 
@@ -49,9 +52,18 @@ impl Caller {
     fn describe(&self) -> Value {
         match self {
             Self::Session => json!({ "via": "session" }),
-            Self::Token { id, name, .. } => {
-                json!({ "via": "token", "token_id": id, "token": name })
-            }
+            Self::Token {
+                id,
+                name,
+                mcp_client: None,
+                ..
+            } => json!({ "via": "token", "token_id": id, "token": name }),
+            Self::Token {
+                id,
+                name,
+                mcp_client: Some(client),
+                ..
+            } => json!({ "via": "mcp", "token_id": id, "token": name, "client": client }),
         }
     }
 }
@@ -92,6 +104,11 @@ impl Tools {
     }
 
     /// Every tool, in the fixed order `tools/list` shows them.
+    /// Sofie's public origin, e.g. `https://sofie.example.com`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
     pub fn list(&self) -> &'static [ToolDef] {
         schemas::all()
     }

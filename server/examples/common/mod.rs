@@ -55,6 +55,7 @@ pub fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u1
         query_max_rows: 10_000,
         describe_max_age_secs: 300,
         describe_cache_mib: 64,
+        tool_calls_per_minute: 120,
     }
 }
 

@@ -78,6 +78,7 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         // Every describe after the first is revalidated, so the tests see each 304.
         describe_max_age_secs: 0,
         describe_cache_mib: 64,
+        tool_calls_per_minute: 120,
     }
 }
 

@@ -79,7 +79,7 @@ pub async fn listing(w: &World, token: &SecretString) -> Value {
         .unwrap()
 }
 
-async fn connected_token(sw: &SfWorld, sf_user: (&str, &str)) -> SecretString {
+pub async fn connected_token(sw: &SfWorld, sf_user: (&str, &str)) -> SecretString {
     let w = &sw.w;
     let mia = signed_in(w, "mia@acme.example").await;
     connect(w, &mia, sf_user).await;
@@ -439,7 +439,7 @@ async fn a_token_stops_working_when_revoked_expired_or_its_owner_leaves() {
             .await
             .unwrap()
             .iter()
-            .any(|t| t.id == id)
+            .any(|t| t.token.id == id && t.owner == "lead@acme.example")
     );
     let globex = crate::changes::actor_in(w, "boss@globex.example", "globex").await;
     assert!(matches!(
