@@ -272,6 +272,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
             post(crate::change_forms::mark_done),
         )
         .route("/api/v1/salesforce/tools", get(crate::tool_api::list))
+        .route("/api/v1/salesforce/context", post(crate::tool_api::context))
         .route(
             "/api/v1/salesforce/tools/{name}",
             post(crate::tool_api::call),

@@ -290,21 +290,9 @@ pub async fn call(
         )
         .into_response();
     }
-    let arguments: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        match serde_json::from_slice(&body) {
-            Ok(v) => v,
-            Err(e) => {
-                return Problem::new(
-                    400,
-                    "invalid_input",
-                    "The body is not JSON",
-                    format!("Send the tool's arguments as a JSON object: {e}."),
-                )
-                .into_response();
-            }
-        }
+    let arguments = match arguments_of(&body) {
+        Ok(v) => v,
+        Err(problem) => return problem,
     };
     let org = caller.actor.org.slug.clone();
     match tools
@@ -314,4 +302,57 @@ pub async fn call(
         Ok(result) => Json(result).into_response(),
         Err(e) => Problem::from_domain(e, &org).into_response(),
     }
+}
+
+/// The body as the tool's arguments: empty means none.
+fn arguments_of(body: &[u8]) -> Result<Value, Response> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Problem::new(
+            400,
+            "invalid_input",
+            "The body is not JSON",
+            format!("Send the tool's arguments as a JSON object: {e}."),
+        )
+        .into_response()
+    })
+}
+
+/// `POST /api/v1/salesforce/context`: a context bundle of records for a chat or a workflow,
+/// as JSON (with its Markdown inside), or only the Markdown for `Accept: text/markdown`.
+pub async fn context(
+    State(state): State<AppState>,
+    caller: ToolCaller,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let arguments = match arguments_of(&body) {
+        Ok(v) => v,
+        Err(problem) => return problem,
+    };
+    let org = caller.actor.org.slug.clone();
+    let bundle = match state
+        .services
+        .tools
+        .context(&caller.actor, &caller.caller, arguments)
+        .await
+    {
+        Ok(bundle) => bundle,
+        Err(e) => return Problem::from_domain(e, &org).into_response(),
+    };
+    let wants_markdown = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/markdown"));
+    if wants_markdown {
+        let markdown = bundle["markdown"].as_str().unwrap_or_default().to_owned();
+        return (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            markdown,
+        )
+            .into_response();
+    }
+    Json(bundle).into_response()
 }

@@ -154,6 +154,14 @@ impl ConnectionService {
         })
     }
 
+    /// Who `actor` is at Salesforce, when their connection is active.
+    pub async fn identity(&self, actor: &Actor) -> DomainResult<Option<ConnectedDetails>> {
+        Ok(store::find(&self.db, actor.user.id, actor.org.id)
+            .await?
+            .filter(|c| Status::parse(&c.status) == Status::Active)
+            .map(|c| details(&c, self.family(&c.login_host))))
+    }
+
     /// The organization's connections (`group_id` None: org admins only), or those of one
     /// group's members (that group's admins and org admins). Refusals are audited.
     pub async fn admin_rows(

@@ -4,6 +4,7 @@
 //! Salesforce user may see. Every call is audited with its tool, object, record ids, outcome and
 //! duration, never with field values.
 
+mod context;
 mod proposals;
 mod reads;
 mod related;
@@ -26,6 +27,9 @@ use crate::vault::Vault;
 use crate::workspace::Workspace;
 
 pub use schemas::ToolDef;
+
+/// The audit name of `POST /api/v1/salesforce/context`, which is not one of the listed tools.
+const CONTEXT_BUNDLE: &str = "context_bundle";
 
 /// Who is calling: the person in the web session, or an assistant with one of their tokens
 /// (through the JSON API, or through MCP: `mcp_client` is then the client's name and version,
@@ -126,11 +130,33 @@ impl Tools {
         if !caller.allows(def.scope) {
             return Err(DomainError::InsufficientScope(def.scope));
         }
+        self.audited(actor, caller, def.name, arguments).await
+    }
+
+    /// A context bundle of records for a chat or workflow (see `context`); audited as the
+    /// `context_bundle` tool, which needs the read scope.
+    pub async fn context(
+        &self,
+        actor: &Actor,
+        caller: &Caller,
+        arguments: Value,
+    ) -> DomainResult<Value> {
+        if !caller.allows(Scope::Read) {
+            return Err(DomainError::InsufficientScope(Scope::Read));
+        }
+        self.audited(actor, caller, CONTEXT_BUNDLE, arguments).await
+    }
+
+    async fn audited(
+        &self,
+        actor: &Actor,
+        caller: &Caller,
+        name: &'static str,
+        arguments: Value,
+    ) -> DomainResult<Value> {
         let started = Instant::now();
         let mut touched = Touched::default();
-        let answer = self
-            .run(actor, caller, def.name, arguments, &mut touched)
-            .await;
+        let answer = self.run(actor, caller, name, arguments, &mut touched).await;
         let outcome = match &answer {
             Ok(_) => "ok".to_owned(),
             Err(e) => e.kind().to_owned(),
@@ -140,7 +166,7 @@ impl Tools {
             AuditEvent::new(AuditAction::ToolCalled)
                 .org(actor.org.id)
                 .actor(Some(actor.user.id))
-                .target(def.name)
+                .target(name)
                 .details(json!({
                     "caller": caller.describe(),
                     "object": touched.object,
@@ -180,6 +206,9 @@ impl Tools {
                 related::get_related_records(w, &self.vault, actor, args(arguments)?, touched).await
             }
             "api_usage" => reads::api_usage(w, actor).await,
+            CONTEXT_BUNDLE => {
+                context::bundle(w, &self.origin, actor, args(arguments)?, touched).await
+            }
             "get_proposal" => {
                 proposals::get_proposal(&self.changes, &review, actor, args(arguments)?).await
             }

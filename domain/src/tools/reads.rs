@@ -16,11 +16,11 @@ pub const MAX_BUDGET: usize = 256 * 1024;
 /// A text value longer than this many characters is cut, with a marker saying so.
 const MAX_VALUE_CHARS: usize = 2000;
 
-fn budget_of(asked: Option<usize>) -> usize {
+pub(crate) fn budget_of(asked: Option<usize>) -> usize {
     asked.unwrap_or(DEFAULT_BUDGET).clamp(1024, MAX_BUDGET)
 }
 
-fn size(value: &impl Serialize) -> usize {
+pub(crate) fn size(value: &impl Serialize) -> usize {
     serde_json::to_vec(value)
         .map(|v| v.len())
         .unwrap_or(usize::MAX)

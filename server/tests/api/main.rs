@@ -24,6 +24,7 @@ mod sim;
 mod step_up;
 mod tokens_ui;
 mod tools;
+mod tools_context;
 mod tools_propose;
 mod tools_throttle;
 mod workspace;
