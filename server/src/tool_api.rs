@@ -139,6 +139,12 @@ impl Problem {
     }
 }
 
+impl IntoResponse for Box<Problem> {
+    fn into_response(self) -> Response {
+        (*self).into_response()
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = self.body();
@@ -292,7 +298,7 @@ pub async fn call(
     }
     let arguments = match arguments_of(&body) {
         Ok(v) => v,
-        Err(problem) => return problem,
+        Err(problem) => return problem.into_response(),
     };
     let org = caller.actor.org.slug.clone();
     match tools
@@ -305,7 +311,7 @@ pub async fn call(
 }
 
 /// The body as the tool's arguments: empty means none.
-fn arguments_of(body: &[u8]) -> Result<Value, Response> {
+fn arguments_of(body: &[u8]) -> Result<Value, Box<Problem>> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
@@ -316,7 +322,7 @@ fn arguments_of(body: &[u8]) -> Result<Value, Response> {
             "The body is not JSON",
             format!("Send the tool's arguments as a JSON object: {e}."),
         )
-        .into_response()
+        .into()
     })
 }
 
@@ -330,7 +336,7 @@ pub async fn context(
 ) -> Response {
     let arguments = match arguments_of(&body) {
         Ok(v) => v,
-        Err(problem) => return problem,
+        Err(problem) => return problem.into_response(),
     };
     let org = caller.actor.org.slug.clone();
     let bundle = match state
