@@ -17,6 +17,7 @@ mod hardening;
 mod helpers;
 mod keys;
 mod mcp;
+mod prompts;
 mod salesforce_settings;
 mod security;
 mod settings_access;
