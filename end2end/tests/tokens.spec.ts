@@ -1,19 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAccessible, hydrated, signIn, signOut } from "./session";
-
-// Makes a token on My Integrations and reads it from the one-time display.
-async function makeToken(page: Page, name: string): Promise<string> {
-  await page.goto("/o/acme/integrations");
-  await hydrated(page);
-  await page.getByLabel("Name (the assistant or workflow that will use it)").fill(name);
-  await page.getByLabel(/salesforce:propose/).check();
-  await page.getByLabel("Days until it expires (1 to 90)").fill("7");
-  await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByText(`Your new token “${name}”`)).toBeVisible();
-  const secret = await page.getByLabel("New access token").inputValue();
-  expect(secret).toMatch(/^sofie_pat_[A-Za-z0-9_-]{43}$/);
-  return secret;
-}
+import { expectAccessible, hydrated, makeToken, signIn, signOut } from "./session";
 
 async function toolsStatus(page: Page, secret: string): Promise<number> {
   const response = await page.request.get("/api/v1/salesforce/tools", {

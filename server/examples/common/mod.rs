@@ -97,6 +97,10 @@ pub async fn serve(sofie: &str, config: &Settings) -> Server {
             "SOFIE_DESCRIBE_MAX_AGE_SECS",
             config.describe_max_age_secs.to_string(),
         )
+        .env(
+            "SOFIE_TOOL_CALLS_PER_MINUTE",
+            config.tool_calls_per_minute.to_string(),
+        )
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -294,13 +298,12 @@ pub async fn bench_actor(
         .unwrap()
 }
 
-/// A client that calls the simulator straight with the connection's current access token: what
-/// Sofie is measured against.
-pub async fn direct_client(
+/// The connection's instance URL and current access token, opened with the vault: how the
+/// benchmarks call the simulator straight, as Sofie's baseline.
+pub async fn direct_token(
     db: &sea_orm::DatabaseConnection,
     vault: &Vault,
-    http: &salesforce::HttpClient,
-) -> salesforce::rest::RestClient {
+) -> (String, SecretString) {
     use sea_orm::EntityTrait;
     let row = domain::entities::connection::Entity::find()
         .one(db)
@@ -313,8 +316,19 @@ pub async fn direct_client(
             &domain::vault::Aad::new("connections", "access_token", row.id),
         )
         .unwrap();
+    (row.instance_url, token)
+}
+
+/// A client that calls the simulator straight with the connection's current access token: what
+/// Sofie is measured against.
+pub async fn direct_client(
+    db: &sea_orm::DatabaseConnection,
+    vault: &Vault,
+    http: &salesforce::HttpClient,
+) -> salesforce::rest::RestClient {
+    let (instance, token) = direct_token(db, vault).await;
     let version = salesforce::rest::ApiVersion::parse("v62.0").unwrap();
-    salesforce::rest::RestClient::new(http.clone(), &row.instance_url, token, version).unwrap()
+    salesforce::rest::RestClient::new(http.clone(), &instance, token, version).unwrap()
 }
 
 /// "median A µs vs B µs (ratio A/B); p99 …": samples through Sofie against the same calls made
