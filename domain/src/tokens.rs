@@ -247,14 +247,38 @@ pub async fn authenticate(
         return Ok(None);
     }
     let now = OffsetDateTime::now_utc();
-    let Some(row) = access_token::Entity::find()
+    // One statement finds a live token, counts this call in the current window (a new window
+    // starts at 1) and notes the use, so every server process sees the same count.
+    let window = now.unix_timestamp().div_euclid(rate.per_secs);
+    let Some(row) = access_token::Entity::update_many()
+        .col_expr(access_token::Column::LastUsedAt, Expr::value(now))
+        .col_expr(
+            access_token::Column::RateCalls,
+            Expr::case(
+                access_token::Column::RateWindow.eq(window),
+                sea_orm::sea_query::ExprTrait::add(Expr::col(access_token::Column::RateCalls), 1),
+            )
+            .finally(1)
+            .into(),
+        )
+        .col_expr(access_token::Column::RateWindow, Expr::value(window))
         .filter(access_token::Column::TokenHash.eq(hash(presented)))
-        .one(db)
+        .filter(access_token::Column::RevokedAt.is_null())
+        .filter(access_token::Column::ExpiresAt.gt(now))
+        .exec_with_returning(db)
         .await?
-        .filter(|t| t.revoked_at.is_none() && t.expires_at > now)
+        .pop()
     else {
         return Ok(None);
     };
+    if row.rate_calls > rate.calls {
+        let ends = (window + 1) * rate.per_secs;
+        return Err(DomainError::Throttled {
+            retry_after_secs: u64::try_from(ends - now.unix_timestamp())
+                .unwrap_or(1)
+                .max(1),
+        });
+    }
     let Some(user) = access::active_user(db, row.user_id).await? else {
         return Ok(None);
     };
@@ -269,32 +293,6 @@ pub async fn authenticate(
     let Some(actor) = access::actor_of(db, user, authn, org).await? else {
         return Ok(None);
     };
-    // One statement counts the call in the current window (a new window starts at 1) and
-    // notes the use, so every server process sees the same count.
-    let window = now.unix_timestamp().div_euclid(rate.per_secs);
-    let counted = access_token::Entity::update_many()
-        .col_expr(access_token::Column::LastUsedAt, Expr::value(now))
-        .col_expr(
-            access_token::Column::RateCalls,
-            Expr::case(
-                access_token::Column::RateWindow.eq(window),
-                sea_orm::sea_query::ExprTrait::add(Expr::col(access_token::Column::RateCalls), 1),
-            )
-            .finally(1)
-            .into(),
-        )
-        .col_expr(access_token::Column::RateWindow, Expr::value(window))
-        .filter(access_token::Column::Id.eq(row.id))
-        .exec_with_returning(db)
-        .await?;
-    if counted.first().is_some_and(|t| t.rate_calls > rate.calls) {
-        let ends = (window + 1) * rate.per_secs;
-        return Err(DomainError::Throttled {
-            retry_after_secs: u64::try_from(ends - now.unix_timestamp())
-                .unwrap_or(1)
-                .max(1),
-        });
-    }
     let scopes = row
         .scopes
         .split(' ')

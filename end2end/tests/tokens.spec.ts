@@ -36,7 +36,7 @@ test("a refused token form keeps what was typed", async ({ page }) => {
   await page.getByLabel("Name (the assistant or workflow that will use it)").fill("Nothing to read");
   await page.getByLabel(/salesforce:read/).uncheck();
   await page.getByRole("button", { name: "Create token" }).click();
-  await expect(page.getByRole("alert")).toContainText("Choose at least one scope");
+  await expect(page.locator("#tokens").getByRole("alert")).toContainText("Choose at least one scope");
   await expect(page.getByLabel("Name (the assistant or workflow that will use it)")).toHaveValue("Nothing to read");
   await signOut(page);
 });

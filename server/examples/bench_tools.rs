@@ -53,15 +53,15 @@ impl Ask {
     }
 }
 
-/// Latencies of `REQUESTS` sends of `ask` by `callers` concurrent callers.
-async fn latencies(ask: &Ask, callers: usize) -> Vec<Duration> {
+/// Latencies of `requests` sends of `ask` by `callers` concurrent callers.
+async fn latencies(ask: &Ask, callers: usize, requests: usize) -> Vec<Duration> {
     let ask = Arc::new(ask.clone());
     let tasks: Vec<_> = (0..callers)
         .map(|_| {
             let ask = ask.clone();
             tokio::spawn(async move {
                 let mut own = Vec::new();
-                for _ in 0..REQUESTS / callers {
+                for _ in 0..requests / callers {
                     let t = Instant::now();
                     ask.send().await;
                     own.push(t.elapsed());
@@ -78,11 +78,11 @@ async fn latencies(ask: &Ask, callers: usize) -> Vec<Duration> {
 }
 
 /// Sofie against the simulator, in alternating halves so drift hits both alike.
-async fn compare(label: &str, through: &Ask, straight: &Ask, callers: usize) {
+async fn compare(label: &str, through: &Ask, straight: &Ask, callers: usize, requests: usize) {
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for _ in 0..2 {
-        b.extend(latencies(straight, callers).await);
-        a.extend(latencies(through, callers).await);
+        b.extend(latencies(straight, callers, requests).await);
+        a.extend(latencies(through, callers, requests).await);
     }
     println!("{label:<40} {}", ratios(&mut a, &mut b));
 }
@@ -194,15 +194,36 @@ async fn main() {
             ours as f64 / raw as f64
         );
     }
-    for callers in [1, 32] {
-        println!(
-            "{callers} concurrent caller(s), {} requests each way, through a sofie process vs straight to the simulator:",
-            2 * REQUESTS
-        );
-        for (label, through, straight) in &variants {
-            compare(label, through, straight, callers).await;
+    let run = |heading: &'static str, requests: usize| {
+        let variants = &variants;
+        async move {
+            for callers in [1, 32] {
+                println!(
+                    "{heading}, {callers} concurrent caller(s), {} requests each way:",
+                    2 * requests
+                );
+                for (label, through, straight) in variants {
+                    compare(label, through, straight, callers, requests).await;
+                }
+            }
         }
-    }
+    };
+    run(
+        "through a sofie process vs straight to the simulator",
+        REQUESTS,
+    )
+    .await;
+    // The simulator answers in tens of microseconds; Salesforce takes tens to hundreds of
+    // milliseconds. The same comparison with every data call held 20 ms shows the overhead
+    // at a latency closer to Salesforce's.
+    sim_control(
+        &sim.urls,
+        reqwest::Method::POST,
+        "/__sim/faults",
+        Some(json!({ "count": 1_000_000, "delay_ms": 20, "path_prefix": "/services/data" })),
+    )
+    .await;
+    run("with the simulator answering after 20 ms", REQUESTS / 4).await;
     drop(server);
     let _ = std::fs::remove_file(file);
 }
