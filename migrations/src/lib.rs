@@ -12,6 +12,7 @@ mod m20261201_000006_connections;
 mod m20261202_000007_prepared_changes;
 mod m20261202_000008_access_tokens;
 mod m20261202_000009_token_rate;
+mod m20261202_000010_proposal_dedupe;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_prepared_changes::Migration),
             Box::new(m20261202_000008_access_tokens::Migration),
             Box::new(m20261202_000009_token_rate::Migration),
+            Box::new(m20261202_000010_proposal_dedupe::Migration),
         ]
     }
 }

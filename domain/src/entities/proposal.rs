@@ -40,6 +40,9 @@ pub struct Model {
     pub result_record_id: Option<String>,
     pub result: Option<String>,
     pub updated_at: TimeDateTimeWithTimeZone,
+    /// Digest of an assistant's request, held while this proposal answers it (see `once`).
+    #[sea_orm(unique)]
+    pub dedupe_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -132,3 +132,38 @@ async fn a_refused_proposal_names_each_field_and_stores_nothing() {
     assert_eq!(created["action"], "create");
     assert_eq!(writes(&sw.sim).await, 0);
 }
+
+#[tokio::test]
+async fn the_same_proposal_sent_eight_times_at_once_is_one_proposal() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    writer(&sw).await;
+    let (_, t) = token(w, "mia@acme.example", &["salesforce:propose"], 30).await;
+    let account = first_account(&sw.sim).await;
+    let update =
+        json!({ "object": "Account", "id": account["Id"], "fields": { "Phone": "+1 555 0188" } });
+
+    let calls = (0..8).map(|_| call_tool(w, &t, "propose_update", update.clone()));
+    let answers = futures::future::join_all(calls).await;
+    let ids: std::collections::BTreeSet<i64> = answers
+        .iter()
+        .map(|(status, answer)| {
+            assert_eq!(*status, 200, "{answer}");
+            answer["id"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every caller got the same proposal: {ids:?}");
+    assert_eq!(proposals(w).await.len(), 1);
+
+    // Once it is decided, the same request makes a new proposal.
+    let mia = signed_in(w, "mia@acme.example").await;
+    let first = *ids.iter().next().unwrap();
+    assert_eq!(
+        decide(w, &mia, first, "reject", &[("reason", "not now")]).await,
+        303
+    );
+    let (status, again) = call_tool(w, &t, "propose_update", update).await;
+    assert_eq!(status, 200, "{again}");
+    assert_ne!(again["id"].as_i64().unwrap(), first);
+    assert_eq!(proposals(w).await.len(), 2);
+}
