@@ -345,6 +345,9 @@ async fn origin_host_and_token_are_checked_before_anything_runs() {
         );
     }
 
+    let logs = captured_logs();
+    assert!(!logs.contains(t.expose_secret()) && !logs.contains("not-a-token"), "tokens are never logged");
+
     // A read-only token calling a propose tool: a tool error naming the missing scope.
     let (status, body) = modern(&w, &t, "tools/call", json!({ "name": "propose_delete", "arguments": { "object": "Account", "id": "001000000000001AAA" } })).await;
     assert_eq!(status, 200);
