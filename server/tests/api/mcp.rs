@@ -346,7 +346,10 @@ async fn origin_host_and_token_are_checked_before_anything_runs() {
     }
 
     let logs = captured_logs();
-    assert!(!logs.contains(t.expose_secret()) && !logs.contains("not-a-token"), "tokens are never logged");
+    assert!(
+        !logs.contains(t.expose_secret()) && !logs.contains("not-a-token"),
+        "tokens are never logged"
+    );
 
     // A read-only token calling a propose tool: a tool error naming the missing scope.
     let (status, body) = modern(&w, &t, "tools/call", json!({ "name": "propose_delete", "arguments": { "object": "Account", "id": "001000000000001AAA" } })).await;
@@ -357,5 +360,43 @@ async fn origin_host_and_token_are_checked_before_anything_runs() {
             .as_str()
             .unwrap()
             .contains("salesforce:propose")
+    );
+}
+
+#[tokio::test]
+async fn an_admin_salesforce_user_sees_through_mcp_the_field_a_standard_user_cannot() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let t = connected_token(&sw, ADMIN).await;
+    let (_, rows) = modern(
+        w,
+        &t,
+        "tools/call",
+        json!({ "name": "query", "arguments": { "soql": "SELECT Id FROM Account LIMIT 1" } }),
+    )
+    .await;
+    let id = rows["result"]["structuredContent"]["records"][0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, record) = modern(
+        w,
+        &t,
+        "tools/call",
+        json!({ "name": "get_record", "arguments": { "object": "Account", "id": id, "fields": ["Name", "AnnualRevenue"] } }),
+    )
+    .await;
+    assert!(
+        record["result"]["structuredContent"]["fields"]["AnnualRevenue"].is_string(),
+        "{record}"
+    );
+    let uri = format!("salesforce://Account/{id}");
+    let (_, read) = modern(w, &t, "resources/read", json!({ "uri": uri })).await;
+    assert!(
+        read["result"]["contents"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("AnnualRevenue"),
+        "{read}"
     );
 }
