@@ -17,6 +17,7 @@ use leptos_router::{
 };
 
 use pages::{
+    audit::AuditPage,
     changes::{ChangesQueuePage, prepare::PreparePage, proposal::ProposalPage},
     confirm_identity::ConfirmIdentityPage,
     group_settings::GroupSettingsPage,
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/o/:org/settings/audit") view=AuditPage ssr=SsrMode::Async />
                 <Route
                     path=path!("/o/:org/settings/integrations")
                     view=OrgIntegrationsPage

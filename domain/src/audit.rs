@@ -51,6 +51,46 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action, in the order the audit page lists them.
+    pub const ALL: [AuditAction; 36] = [
+        Self::LoginSuccess,
+        Self::LoginFail,
+        Self::LoginThrottled,
+        Self::Logout,
+        Self::LogoutEverywhere,
+        Self::AccessDenied,
+        Self::OrgCreated,
+        Self::UserCreated,
+        Self::MembershipChanged,
+        Self::GroupCreated,
+        Self::GroupMembershipChanged,
+        Self::FeaturesChanged,
+        Self::IntegrationSettingsChanged,
+        Self::StepUp,
+        Self::StepUpFail,
+        Self::MemberRemoved,
+        Self::UserDisabled,
+        Self::ConnectionCreated,
+        Self::ConnectionReconnected,
+        Self::ConnectionNeedsReconnect,
+        Self::ConnectionDisconnected,
+        Self::ConnectionsMarkedForReconnect,
+        Self::ChangePolicyChanged,
+        Self::ChangeProposed,
+        Self::ChangeRevised,
+        Self::ChangeApproved,
+        Self::ChangeRejected,
+        Self::ChangeExpired,
+        Self::ChangeCancelled,
+        Self::ChangeExecuted,
+        Self::ChangeFailed,
+        Self::ChangeOutcomeUnknown,
+        Self::ChangeReconciled,
+        Self::AccessTokenCreated,
+        Self::AccessTokenRevoked,
+        Self::ToolCalled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::LoginSuccess => "authn_login_success",

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod audit_trail;
 pub mod auth;
 pub mod changes;
 pub mod connections;

@@ -252,6 +252,10 @@ pub fn router(state: AppState, edge: Edge) -> Router {
             get(crate::csv_export::query_csv),
         )
         .route(
+            "/o/{org}/settings/audit.csv",
+            get(crate::audit_export::audit_csv),
+        )
+        .route(
             "/o/{org}/salesforce/changes/prepare",
             post(crate::change_forms::prepare),
         )

@@ -1,6 +1,7 @@
 //! Server functions, grouped by area. Each one is thin: read the session, parse the input, call
 //! `domain`, map the error.
 
+pub mod audit;
 pub mod auth;
 pub mod changes;
 #[cfg(feature = "ssr")]

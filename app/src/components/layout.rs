@@ -62,6 +62,13 @@ pub fn Layout(viewer: Viewer, org: Option<OrgContext>, children: Children) -> im
                 }
             })
             .collect_view();
+        let audit = (org.is_org_admin || !org.admin_groups.is_empty()).then(|| {
+            view! {
+                <li>
+                    <a href=format!("/o/{}/settings/audit", org.org_slug)>"Audit trail"</a>
+                </li>
+            }
+        });
         view! {
             <nav aria-label="Main">
                 <ul>
@@ -70,6 +77,7 @@ pub fn Layout(viewer: Viewer, org: Option<OrgContext>, children: Children) -> im
                     </li>
                     {settings}
                     {groups}
+                    {audit}
                 </ul>
             </nav>
         }

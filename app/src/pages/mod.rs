@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod audit;
 pub mod changes;
 pub mod confirm_identity;
 pub mod group_settings;

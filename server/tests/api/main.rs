@@ -2,6 +2,7 @@
 //! `SOFIE_TEST_DATABASE=postgres`) a fresh PostgreSQL database, driven as a browser would.
 
 mod access;
+mod audit_trail;
 mod auth;
 mod changes;
 mod changes_faults;
