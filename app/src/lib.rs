@@ -20,6 +20,7 @@ use pages::{
     audit::AuditPage,
     changes::{ChangesQueuePage, prepare::PreparePage, proposal::ProposalPage},
     confirm_identity::ConfirmIdentityPage,
+    connection_test::ConnectionTestPage,
     group_settings::GroupSettingsPage,
     home::HomePage,
     login::LoginPage,
@@ -89,6 +90,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/o/:org/integrations") view=MyIntegrationsPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/o/:org/integrations/salesforce/test")
+                    view=ConnectionTestPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/o/:org/salesforce/objects") view=ObjectsPage ssr=SsrMode::Async />
                 <Route path=path!("/o/:org/salesforce/objects/:name") view=ObjectPage ssr=SsrMode::Async />
                 <Route path=path!("/o/:org/salesforce/search") view=SearchPage ssr=SsrMode::Async />

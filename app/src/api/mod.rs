@@ -9,6 +9,7 @@ pub mod changes_ssr;
 pub mod connections;
 pub mod context;
 pub mod salesforce_settings;
+pub mod self_test;
 #[cfg(feature = "ssr")]
 pub mod session;
 pub mod settings_dto;

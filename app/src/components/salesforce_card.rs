@@ -102,6 +102,7 @@ pub fn SalesforceCard(org: String, card: CardView) -> impl IntoView {
                 <Details details />
                 <div class="actions">
                     <SimpleForm org=org.clone() action="/api/salesforce/check" label="Check now" secondary=true />
+                    <a class="button secondary" href=format!("/o/{org}/integrations/salesforce/test")>"Test my connection"</a>
                     <form method="post" action="/api/salesforce/connect" class="inline">
                         <input type="hidden" name="org" value=reconnect_org />
                         <input type="hidden" name="app" value=app_key />

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod changes;
 pub mod confirm_identity;
+pub mod connection_test;
 pub mod group_settings;
 pub mod home;
 pub mod login;

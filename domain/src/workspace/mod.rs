@@ -9,6 +9,7 @@ mod objects;
 mod query;
 mod record;
 mod search;
+mod self_test;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,7 @@ pub use query::{Cell, LimitNote, QueryPage};
 pub use record::{FieldGroup, RecordField, RecordView};
 pub(crate) use record::{display, record_id_of};
 pub use search::{SearchHit, SearchRequest, SearchResults};
+pub use self_test::{TestOutcome, TestStep};
 
 use crate::access::Actor;
 use crate::connections::{ConnectionService, Upstream};

@@ -21,6 +21,7 @@ mod mcp;
 mod prompts;
 mod salesforce_settings;
 mod security;
+mod self_test;
 mod settings_access;
 mod sim;
 mod step_up;

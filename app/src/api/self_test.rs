@@ -1,0 +1,69 @@
+//! "Test my connection": the guide's test steps through the person's own connection.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::context::OrgContext;
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestStepView {
+    pub name: String,
+    /// "passed", "empty", "failed" or "not run".
+    pub state: String,
+    pub took_ms: u64,
+    /// What the step found, or the cause and the fix.
+    pub said: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionTest {
+    pub context: OrgContext,
+    pub object: String,
+    pub steps: Vec<TestStepView>,
+}
+
+#[server(endpoint = "salesforce/self-test")]
+pub async fn get_connection_test(
+    org: String,
+    object: Option<String>,
+) -> Result<ConnectionTest, AppError> {
+    use super::ssr::*;
+    use domain::workspace::TestOutcome;
+    let result = async {
+        let (me, actor) = actor(&org).await?;
+        let object = object.unwrap_or_default();
+        let steps = me
+            .services
+            .workspace
+            .self_test(&actor, Some(&object))
+            .await
+            .into_iter()
+            .map(|step| {
+                let (state, said) = match step.outcome {
+                    TestOutcome::Passed(said) => ("passed", said),
+                    TestOutcome::Empty(said) => ("empty", said),
+                    TestOutcome::Failed(err) => ("failed", AppError::from(err).to_string()),
+                    TestOutcome::NotRun => ("not run", "Not run: an earlier step failed.".into()),
+                };
+                TestStepView {
+                    name: step.name.to_owned(),
+                    state: state.to_owned(),
+                    took_ms: step.took.as_millis() as u64,
+                    said,
+                }
+            })
+            .collect();
+        Ok(ConnectionTest {
+            context: super::context::server::org_context(&me.services, &actor).await?,
+            object: if object.trim().is_empty() {
+                "Account".into()
+            } else {
+                object.trim().to_owned()
+            },
+            steps,
+        })
+    }
+    .await;
+    fail(result)
+}
