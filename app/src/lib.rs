@@ -28,6 +28,7 @@ use pages::{
     not_found::NotFoundPage,
     org_integrations::OrgIntegrationsPage,
     org_salesforce::OrgSalesforcePage,
+    troubleshooting::TroubleshootingPage,
     workspace::{
         object::ObjectPage, objects::ObjectsPage, query::QueryPage, record::RecordPage,
         search::SearchPage,
@@ -90,6 +91,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route path=path!("/o/:org/integrations") view=MyIntegrationsPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/o/:org/integrations/salesforce/troubleshooting")
+                    view=TroubleshootingPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/o/:org/integrations/salesforce/test")
                     view=ConnectionTestPage

@@ -22,6 +22,7 @@ pub mod step_up;
 pub mod throttle;
 pub mod tokens;
 pub mod tools;
+pub mod troubleshooting;
 pub mod vault;
 pub mod workspace;
 

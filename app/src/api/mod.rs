@@ -18,6 +18,7 @@ pub mod settings_ssr;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tokens;
+pub mod troubleshooting;
 pub mod workspace;
 #[cfg(feature = "ssr")]
 pub mod workspace_ssr;

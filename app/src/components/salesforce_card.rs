@@ -116,6 +116,7 @@ pub fn SalesforceCard(org: String, card: CardView) -> impl IntoView {
         CardView::NeedsReconnect { cause, details, buttons } => view! {
             <p class="state warn">"Needs reconnect"</p>
             <p role="alert">{cause}</p>
+            <p><a href=format!("/o/{org}/integrations/salesforce/troubleshooting#invalid_grant")>"Why connections need reconnecting"</a></p>
             <Details details />
             <div class="actions">
                 <ConnectForms org=org.clone() buttons verb="Reconnect" />

@@ -64,6 +64,9 @@ pub fn ConnectionTestPage() -> impl IntoView {
                 </form>
                 <p role="status" class=if all_passed { "state ok" } else { "state warn" }>{summary}</p>
                 <ol class="test-steps">{steps}</ol>
+                {(!all_passed).then(|| view! {
+                    <p><a href=format!("/o/{org}/integrations/salesforce/troubleshooting")>"What each error means, and what to do"</a></p>
+                })}
             </Layout>
         }
     })

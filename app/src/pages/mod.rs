@@ -11,4 +11,5 @@ pub mod my_integrations;
 pub mod not_found;
 pub mod org_integrations;
 pub mod org_salesforce;
+pub mod troubleshooting;
 pub mod workspace;

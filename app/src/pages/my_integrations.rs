@@ -54,6 +54,11 @@ pub fn MyIntegrationsPage() -> impl IntoView {
                         <summary>"Which Salesforce app applies to you"</summary>
                         <EffectiveSummary effective=data.effective.clone() />
                     </details>
+                    <p>
+                        <a href=format!("/o/{}/integrations/salesforce/troubleshooting", context.org_slug)>
+                            "Troubleshooting: what each Salesforce error means, and your values to compare"
+                        </a>
+                    </p>
                 </section>
                 {guarded(tokens, move |tokens| view! { <MyTokensSection data=tokens create revoke /> })}
             </Layout>

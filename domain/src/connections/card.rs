@@ -28,6 +28,8 @@ pub struct ConnectedDetails {
     pub org_name: Option<String>,
     pub environment: &'static str,
     pub instance_host: String,
+    /// The login host the connection was made at.
+    pub login_host: String,
     pub scopes: String,
     pub connected_since: OffsetDateTime,
     pub last_call: Option<OffsetDateTime>,
@@ -92,6 +94,7 @@ fn details(conn: &connection::Model, family: salesforce::HostFamily) -> Connecte
             .ok()
             .and_then(|u| u.host_str().map(String::from))
             .unwrap_or_else(|| conn.instance_url.clone()),
+        login_host: conn.login_host.clone(),
         scopes: conn.scopes.clone(),
         connected_since: conn.connected_at,
         last_call: conn.last_call_at,

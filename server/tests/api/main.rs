@@ -30,5 +30,6 @@ mod tools;
 mod tools_context;
 mod tools_propose;
 mod tools_throttle;
+mod troubleshooting;
 mod workspace;
 mod workspace_refusals;
