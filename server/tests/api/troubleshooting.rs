@@ -9,6 +9,20 @@ use crate::sim::*;
 
 const PAGE: &str = "/o/acme/integrations/salesforce/troubleshooting";
 
+/// The page as a browser that opened Sofie at `host` sees it.
+async fn opened_at(w: &World, client: &reqwest::Client, host: &str) -> String {
+    client
+        .get(w.app.url(PAGE))
+        .header(ACCEPT, "text/html")
+        .header(HOST, host)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_person_compares_their_values_and_reads_each_errors_cause_and_fix() {
     let sw = sf_world().await;
@@ -42,16 +56,7 @@ async fn a_person_compares_their_values_and_reads_each_errors_cause_and_fix() {
     );
 
     // Opened at an address that is none of Sofie's public origins.
-    let elsewhere = mia
-        .get(w.app.url(PAGE))
-        .header(ACCEPT, "text/html")
-        .header(HOST, "sofie.evil.example")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let elsewhere = opened_at(w, &mia, "sofie.evil.example").await;
     assert!(
         elsewhere.contains("sofie.evil.example is not one of Sofie&#x27;s public origins")
             || elsewhere.contains("sofie.evil.example is not one of Sofie's public origins"),
@@ -92,16 +97,7 @@ async fn with_two_public_origins_each_address_gets_its_own_callback_url() {
     let w = world_on(spawn_with(&config).await).await;
     let mia = signed_in(&w, "mia@acme.example").await;
     for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
-        let html = mia
-            .get(w.app.url(PAGE))
-            .header(ACCEPT, "text/html")
-            .header(HOST, &host)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = opened_at(&w, &mia, &host).await;
         let here = format!(
             "<code class=\"details\">http://{host}/api/integrations/callback/salesforce</code>"
         );
