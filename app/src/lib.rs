@@ -28,6 +28,7 @@ use pages::{
     not_found::NotFoundPage,
     org_integrations::OrgIntegrationsPage,
     org_salesforce::OrgSalesforcePage,
+    preflight::PreflightPage,
     troubleshooting::TroubleshootingPage,
     workspace::{
         object::ObjectPage, objects::ObjectsPage, query::QueryPage, record::RecordPage,
@@ -83,6 +84,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/o/:org/settings/integrations/salesforce")
                     view=OrgSalesforcePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/o/:org/settings/integrations/salesforce/check")
+                    view=PreflightPage
                     ssr=SsrMode::Async
                 />
                 <Route

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod changes_ssr;
 pub mod connections;
 pub mod context;
+pub mod preflight;
 pub mod salesforce_settings;
 pub mod self_test;
 #[cfg(feature = "ssr")]

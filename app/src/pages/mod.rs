@@ -11,5 +11,6 @@ pub mod my_integrations;
 pub mod not_found;
 pub mod org_integrations;
 pub mod org_salesforce;
+pub mod preflight;
 pub mod troubleshooting;
 pub mod workspace;

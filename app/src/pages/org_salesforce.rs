@@ -99,6 +99,10 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                 <p class="hint">{version}</p>
                 <section>
                     <h2>"In Salesforce"</h2>
+                    <p>
+                        <a class="button secondary" href=format!("/o/{org}/settings/integrations/salesforce/check")>"Check this app"</a>
+                        " — the saved app and its login host, checked without anyone's Salesforce account."
+                    </p>
                     <p>"Add each callback URL to your Salesforce app (one per Sofie domain you use):"</p>
                     {callbacks}
                     <p>"OAuth scopes to add: " <code>{data.scopes.clone()}</code></p>

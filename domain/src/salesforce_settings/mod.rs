@@ -5,11 +5,13 @@
 mod effective;
 mod input;
 mod marking;
+mod preflight;
 mod step_up_rule;
 mod store;
 
 pub use effective::{AppOrigin, Effective, EffectiveApp, GroupOutcome};
 pub use input::{AppSource, AuthBaseUrl, ClientId, SecretChange, SettingsForm, SettingsInput};
+pub use preflight::{Check, Light};
 pub use store::{SaveOutcome, SavedSettings, Scope, SettingsService};
 
 use salesforce::LoginHost;

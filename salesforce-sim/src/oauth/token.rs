@@ -65,6 +65,12 @@ fn authorization_code(
     form: &[(String, String)],
 ) -> Response {
     let now = now_ms();
+    // The client authenticates before its code is looked at, as Salesforce does: a wrong secret
+    // is `invalid_client` whatever the code, so a made-up code tells a right secret from a wrong
+    // one without spending anyone's grant.
+    if !secret_ok(app, secret, app.require_secret_web_server) {
+        return oauth_error(BAD, "invalid_client", "invalid client credentials");
+    }
     let Some(code_value) = field(form, "code") else {
         return oauth_error(BAD, "invalid_request", "code is required");
     };
@@ -86,9 +92,6 @@ fn authorization_code(
             "redirect_uri_mismatch",
             "redirect_uri must match configuration",
         );
-    }
-    if !secret_ok(app, secret, app.require_secret_web_server) {
-        return oauth_error(BAD, "invalid_client", "invalid client credentials");
     }
     if let Some(challenge) = &code.challenge {
         let Some(verifier) = field(form, "code_verifier") else {

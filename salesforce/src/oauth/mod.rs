@@ -7,6 +7,7 @@
 
 mod callback;
 mod identity;
+pub mod preflight;
 mod token;
 
 pub use callback::Callback;

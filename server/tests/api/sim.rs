@@ -82,6 +82,13 @@ impl SfWorld {
     /// Points Acme's organization settings at `source` (`default`, or `organization` with
     /// `client_id`) on the simulator's production login host, as the operator would.
     pub async fn use_app(&self, source: &str, client_id: &str) {
+        // The simulator's seeded apps have the secret `{client_id}-secret`.
+        let secret = format!("{client_id}-secret");
+        self.use_app_with_secret(source, client_id, &secret).await;
+    }
+
+    /// Like `use_app`, with `secret` as the organization app's Client Secret.
+    pub async fn use_app_with_secret(&self, source: &str, client_id: &str, secret: &str) {
         use domain::salesforce_settings::{
             AppSource, AuthBaseUrl, ClientId, Scope, SecretChange, SettingsInput,
         };
@@ -93,9 +100,8 @@ impl SfWorld {
             .unwrap()
             .unwrap()
         });
-        // The simulator's seeded apps have the secret `{client_id}-secret`.
         let secret = match source {
-            "organization" => SecretChange::Replace(format!("{client_id}-secret").into()),
+            "organization" => SecretChange::Replace(secret.to_owned().into()),
             _ => SecretChange::Keep,
         };
         let input = SettingsInput {

@@ -1,0 +1,59 @@
+//! "Check this app": the organization's Salesforce app checked without anyone's account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::context::OrgContext;
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub name: String,
+    /// "green", "amber" or "red".
+    pub light: String,
+    pub said: String,
+    pub fix: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Preflight {
+    pub context: OrgContext,
+    pub checks: Vec<CheckView>,
+}
+
+#[server(endpoint = "salesforce/preflight")]
+pub async fn get_preflight(org: String) -> Result<Preflight, AppError> {
+    use super::ssr::*;
+    use domain::salesforce_settings::Light;
+    let result = async {
+        let (me, actor) = actor(&org).await?;
+        let checks = me
+            .services
+            .settings
+            .preflight(
+                &actor,
+                &me.services.connections.http,
+                &me.services.callback_urls,
+            )
+            .await?
+            .into_iter()
+            .map(|c| CheckView {
+                name: c.name,
+                light: match c.light {
+                    Light::Green => "green",
+                    Light::Amber => "amber",
+                    Light::Red => "red",
+                }
+                .into(),
+                said: c.said,
+                fix: c.fix,
+            })
+            .collect();
+        Ok(Preflight {
+            context: super::context::server::org_context(&me.services, &actor).await?,
+            checks,
+        })
+    }
+    .await;
+    fail(result)
+}

@@ -1,0 +1,99 @@
+//! "Check this app": each outcome against the simulator set up to produce it, without anyone's
+//! Salesforce account.
+
+use crate::helpers::*;
+use crate::sim::*;
+
+const CHECK: &str = "/o/acme/settings/integrations/salesforce/check";
+
+#[tokio::test]
+async fn a_good_app_is_green_from_features_to_secret() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+    assert!(
+        page(w, &admin, "/o/acme/settings/integrations/salesforce")
+            .await
+            .contains(CHECK)
+    );
+    clear_calls(&sw.sim).await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(html.contains("No check failed."), "{html}");
+    for said in [
+        "Salesforce is enabled for the organization and both features are on.",
+        "answers as a Salesforce login host",
+        "Salesforce knows the Client ID and accepts this callback URL.",
+        "The app requires PKCE",
+        "Salesforce accepts the Client Secret.",
+    ] {
+        assert!(html.contains(said), "{said}: {html}");
+    }
+    assert!(
+        !html.contains("✗ red") && !html.contains("! amber"),
+        "{html}"
+    );
+    assert_eq!(
+        token_calls(&sw.sim).await,
+        1,
+        "one made-up code, no grant spent"
+    );
+    // Members may not run it.
+    let mia = signed_in(w, "mia@acme.example").await;
+    assert_eq!(w.app.get_with(&mia, CHECK).await.status(), 403);
+}
+
+#[tokio::test]
+async fn an_unknown_client_id_and_a_wrong_secret_are_named_with_the_propagation_note() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+
+    sw.use_app("organization", "nobody-knows-this-client").await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains("does not know this Client ID (invalid_client_id)"),
+        "{html}"
+    );
+    assert!(html.contains("Salesforce app changes can take several minutes to propagate"));
+
+    sw.use_app_with_secret("organization", "sofie-rotating-client", "not-the-secret")
+        .await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains("Salesforce refused the Client Secret (invalid_client)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Paste the app&#x27;s Consumer Secret again.")
+            || html.contains("Paste the app's Consumer Secret again.")
+    );
+}
+
+#[tokio::test]
+async fn a_callback_registered_for_one_origin_only_is_red_for_the_other() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sw = sf_world_adjusted(salesforce_sim::SimConfig::default(), |config| {
+        config.site_addr = format!("127.0.0.1:{port}").parse().unwrap();
+        config.public_origins = vec![
+            format!("http://127.0.0.1:{port}").parse().unwrap(),
+            format!("http://localhost:{port}").parse().unwrap(),
+        ];
+    })
+    .await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+    let html = page(w, &admin, CHECK).await;
+    let registered = format!(
+        r#"<li class="step green"><strong>Client ID and callback http://127.0.0.1:{port}/api/integrations/callback/salesforce</strong>"#
+    );
+    let staging = format!(
+        r#"<li class="step red"><strong>Client ID and callback http://localhost:{port}/api/integrations/callback/salesforce</strong>"#
+    );
+    assert!(html.contains(&registered), "{html}");
+    assert!(html.contains(&staging), "{html}");
+    assert!(html.contains("redirect_uri_mismatch"));
+}
