@@ -92,6 +92,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/o/:org/groups/:group/settings/check")
+                    view=PreflightPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/o/:org/groups/:group/settings")
                     view=GroupSettingsPage
                     ssr=SsrMode::Async

@@ -18,20 +18,31 @@ pub struct CheckView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preflight {
     pub context: OrgContext,
+    /// The group whose app was checked, `(id, name)`; `None` for the organization's.
+    pub group: Option<(i64, String)>,
     pub checks: Vec<CheckView>,
 }
 
 #[server(endpoint = "salesforce/preflight")]
-pub async fn get_preflight(org: String) -> Result<Preflight, AppError> {
+pub async fn get_preflight(org: String, group: Option<i64>) -> Result<Preflight, AppError> {
     use super::ssr::*;
-    use domain::salesforce_settings::Light;
+    use domain::salesforce_settings::{Light, Scope};
     let result = async {
         let (me, actor) = actor(&org).await?;
+        let scope = group.map_or(Scope::Org, Scope::Group);
+        let group = match group {
+            Some(id) => {
+                let g = domain::access::group_for_admin(&me.services.db, &actor, id).await?;
+                Some((id, g.name))
+            }
+            None => None,
+        };
         let checks = me
             .services
             .settings
             .preflight(
                 &actor,
+                scope,
                 &me.services.connections.http,
                 &me.services.callback_urls,
             )
@@ -51,6 +62,7 @@ pub async fn get_preflight(org: String) -> Result<Preflight, AppError> {
             .collect();
         Ok(Preflight {
             context: super::context::server::org_context(&me.services, &actor).await?,
+            group,
             checks,
         })
     }

@@ -44,6 +44,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
         } else {
             "The override is off: members of this group use the organization default."
         };
+        let check = format!("/o/{}/groups/{}/settings/check", org, data.group.id);
         view! {
             <Title text=format!("{} settings — {}", data.group.name, data.page.context.org_name) />
             <Layout viewer=data.page.context.viewer.clone() org=Some(data.page.context.clone())>
@@ -62,6 +63,10 @@ pub fn GroupSettingsPage() -> impl IntoView {
                         <input type="hidden" name="group_id" value=data.group.id.to_string() />
                         <SettingsFields settings=data.page.settings.clone() org=false disabled=!features_on />
                     </ActionForm>
+                    <p>
+                        <a class="button secondary" href=check>"Check this app"</a>
+                        " — the app this group's members connect with, checked without anyone's Salesforce account."
+                    </p>
                     <h3>"The organization default"</h3>
                     <EffectiveSummary effective=data.org_default.clone() />
                 </section>

@@ -1,4 +1,5 @@
-//! `/o/:org/settings/integrations/salesforce/check`: "Check this app", for org admins. Opening
+//! `/o/:org/settings/integrations/salesforce/check` (org admins) and
+//! `/o/:org/groups/:group/settings/check` (that group's admins): "Check this app". Opening
 //! the page runs the checks against the saved app and its login host; nobody's Salesforce
 //! account is used and no grant is spent.
 
@@ -14,11 +15,28 @@ use crate::components::outcome::guarded;
 pub fn PreflightPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
-        move || params.read().get("org").unwrap_or_default(),
-        get_preflight,
+        move || {
+            let p = params.read();
+            (
+                p.get("org").unwrap_or_default(),
+                p.get("group").and_then(|g| g.parse::<i64>().ok()),
+            )
+        },
+        |(org, group)| get_preflight(org, group),
     );
     guarded(data, |data| {
         let org = data.context.org_slug.clone();
+        let (settings, settings_name) = match &data.group {
+            Some((id, name)) => (
+                format!("/o/{org}/groups/{id}/settings"),
+                format!("Group settings › {name}"),
+            ),
+            None => (
+                format!("/o/{org}/settings/integrations/salesforce"),
+                "Organization Settings › Integrations › Salesforce".to_string(),
+            ),
+        };
+        let again = format!("{settings}/check");
         let reds = data.checks.iter().filter(|c| c.light == "red").count();
         let summary = match reds {
             0 => "No check failed.".to_string(),
@@ -46,7 +64,7 @@ pub fn PreflightPage() -> impl IntoView {
             <Title text=format!("Check this app — {}", data.context.org_name) />
             <Layout viewer=data.context.viewer.clone() org=Some(data.context.clone())>
                 <p class="crumbs">
-                    <a href=format!("/o/{org}/settings/integrations/salesforce")>"Organization Settings › Integrations › Salesforce"</a>
+                    <a href=settings>{settings_name}</a>
                     " › Check this app"
                 </p>
                 <h1>"Check this app"</h1>
@@ -54,7 +72,7 @@ pub fn PreflightPage() -> impl IntoView {
                 <p role="status" class=if reds == 0 { "state ok" } else { "state warn" }>{summary}</p>
                 <ol class="test-steps">{checks}</ol>
                 <p>
-                    <a class="button secondary" href=format!("/o/{org}/settings/integrations/salesforce/check")>"Run the checks again"</a>
+                    <a class="button secondary" href=again>"Run the checks again"</a>
                     " "
                     <a href=format!("/o/{org}/integrations/salesforce/troubleshooting")>"Troubleshooting"</a>
                 </p>

@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::{AppOrigin, Effective, Scope, SettingsService};
 use crate::access::Actor;
-use crate::error::DomainResult;
+use crate::error::{DomainError, DomainResult};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Light {
@@ -53,16 +53,28 @@ fn environment(host: &LoginHost) -> &'static str {
 }
 
 impl SettingsService {
-    /// The checks of the app the organization's members connect with by default; org admins
-    /// only. `callbacks` are the public origins' exact callback URLs.
+    /// The checks of the app that `scope`'s members connect with: the organization's (org
+    /// admins) or a group's (that group's admins and org admins). `callbacks` are the public
+    /// origins' exact callback URLs.
     pub async fn preflight(
         &self,
         actor: &Actor,
+        scope: Scope,
         http: &HttpClient,
         callbacks: &[String],
     ) -> DomainResult<Vec<Check>> {
-        let saved = self.settings(actor, Scope::Org).await?;
-        let app = match self.org_default(actor).await? {
+        let saved = self.settings(actor, scope).await?;
+        let effective = match scope {
+            Scope::Org => self.org_default(actor).await?,
+            Scope::Group(id) => self
+                .group_outcomes(actor)
+                .await?
+                .into_iter()
+                .find(|o| o.group.id == id)
+                .map(|o| o.outcome)
+                .ok_or_else(|| DomainError::NotFound("group".into()))?,
+        };
+        let app = match effective {
             Effective::Unavailable(why) => {
                 return Ok(vec![check(
                     "Salesforce enabled, both features on",

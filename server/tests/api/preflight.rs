@@ -97,3 +97,25 @@ async fn a_callback_registered_for_one_origin_only_is_red_for_the_other() {
     assert!(html.contains(&staging), "{html}");
     assert!(html.contains("redirect_uri_mismatch"));
 }
+
+#[tokio::test]
+async fn a_group_admin_checks_the_app_their_group_connects_with() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let lead = signed_in(w, "lead@acme.example").await;
+    let sales = format!("/o/acme/groups/{}/settings", w.sales.id);
+    assert!(
+        page(w, &lead, &sales)
+            .await
+            .contains(&format!("{sales}/check"))
+    );
+    let html = page(w, &lead, &format!("{sales}/check")).await;
+    assert!(
+        html.contains("No check failed.") && html.contains("Group settings › Sales"),
+        "{html}"
+    );
+    // Another group's check is refused; the organization's is for org admins.
+    let support = format!("/o/acme/groups/{}/settings/check", w.support.id);
+    assert_eq!(w.app.get_with(&lead, &support).await.status(), 403);
+    assert_eq!(w.app.get_with(&lead, CHECK).await.status(), 403);
+}
