@@ -23,10 +23,26 @@ pub struct Preflight {
     pub checks: Vec<CheckView>,
 }
 
+#[cfg(feature = "ssr")]
+pub(crate) fn view(c: domain::salesforce_settings::Check) -> CheckView {
+    use domain::salesforce_settings::Light;
+    CheckView {
+        name: c.name,
+        light: match c.light {
+            Light::Green => "green",
+            Light::Amber => "amber",
+            Light::Red => "red",
+        }
+        .into(),
+        said: c.said,
+        fix: c.fix,
+    }
+}
+
 #[server(endpoint = "salesforce/preflight")]
 pub async fn get_preflight(org: String, group: Option<i64>) -> Result<Preflight, AppError> {
     use super::ssr::*;
-    use domain::salesforce_settings::{Light, Scope};
+    use domain::salesforce_settings::Scope;
     let result = async {
         let (me, actor) = actor(&org).await?;
         let scope = group.map_or(Scope::Org, Scope::Group);
@@ -48,17 +64,7 @@ pub async fn get_preflight(org: String, group: Option<i64>) -> Result<Preflight,
             )
             .await?
             .into_iter()
-            .map(|c| CheckView {
-                name: c.name,
-                light: match c.light {
-                    Light::Green => "green",
-                    Light::Amber => "amber",
-                    Light::Red => "red",
-                }
-                .into(),
-                said: c.said,
-                fix: c.fix,
-            })
+            .map(view)
             .collect();
         Ok(Preflight {
             context: super::context::server::org_context(&me.services, &actor).await?,

@@ -35,6 +35,8 @@ pub struct Troubleshooting {
     pub comparisons: Vec<Comparison>,
     /// Org admins only.
     pub client_ids: Option<String>,
+    /// The organization app's pre-flight checks, for org admins only.
+    pub preflight: Option<Vec<super::preflight::CheckView>>,
     pub sections: Vec<SectionView>,
 }
 
@@ -110,10 +112,26 @@ pub async fn get_troubleshooting(org: String) -> Result<Troubleshooting, AppErro
         )
         .await?;
         let client_ids = values.client_id_tails.as_ref().map(|t| t.join(", "));
+        let preflight = if actor.is_org_admin() {
+            let checks = me
+                .services
+                .settings
+                .preflight(
+                    &actor,
+                    domain::salesforce_settings::Scope::Org,
+                    &me.services.connections.http,
+                    &me.services.callback_urls,
+                )
+                .await?;
+            Some(checks.into_iter().map(super::preflight::view).collect())
+        } else {
+            None
+        };
         Ok(Troubleshooting {
             context: super::context::server::org_context(&me.services, &actor).await?,
             comparisons: comparisons(values),
             client_ids,
+            preflight,
             sections: CATALOG
                 .iter()
                 .map(|s| SectionView {

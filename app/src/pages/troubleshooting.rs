@@ -75,6 +75,20 @@ pub fn TroubleshootingPage() -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
+                    {data.preflight.clone().map(|checks| {
+                        let items = checks
+                            .into_iter()
+                            .map(|c| view! {
+                                <li class=format!("step {}", c.light)>
+                                    <strong>{c.name}</strong> {format!(" — {}: ", c.light)} {c.said}
+                                </li>
+                            })
+                            .collect_view();
+                        view! {
+                            <h3>"Check this app (admins only)"</h3>
+                            <ol class="test-steps">{items}</ol>
+                        }
+                    })}
                     {data.client_ids.clone().map(|ids| view! {
                         <p>"Client ID of the app that applies (admins only): " <code>{ids}</code></p>
                     })}
