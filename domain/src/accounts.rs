@@ -4,7 +4,7 @@
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -99,6 +99,22 @@ pub async fn create_user(
     )
     .await?;
     Ok(user)
+}
+
+/// The emails of the users `ids`, by id (only the two columns are read).
+pub async fn emails_of(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> DomainResult<std::collections::HashMap<i64, String>> {
+    Ok(user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Email])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 pub async fn find_user(db: &DatabaseConnection, email: &Email) -> DomainResult<user::Model> {

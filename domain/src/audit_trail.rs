@@ -3,8 +3,6 @@
 //! the groups and their Salesforce settings). Newest first, filtered by person, action and date,
 //! a page at a time or as one export. Details hold fingerprints, never secrets (see `audit`).
 
-use std::collections::HashMap;
-
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -12,7 +10,7 @@ use time::{Date, OffsetDateTime, Time};
 
 use crate::access::{self, Actor};
 use crate::audit::AuditAction;
-use crate::entities::{audit_event, group_membership, org_membership, user};
+use crate::entities::{audit_event, group_membership, org_membership};
 use crate::error::{DomainError, DomainResult};
 
 /// Events on one page.
@@ -184,16 +182,6 @@ fn filtered(scope: Condition, filter: &TrailFilter) -> Condition {
     c
 }
 
-async fn emails(db: &DatabaseConnection, ids: Vec<i64>) -> DomainResult<HashMap<i64, String>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect())
-}
-
 async fn rows(
     db: &DatabaseConnection,
     condition: Condition,
@@ -207,7 +195,7 @@ async fn rows(
         .limit(limit)
         .all(db)
         .await?;
-    let who = emails(db, events.iter().filter_map(|e| e.actor_user_id).collect()).await?;
+    let who = crate::accounts::emails_of(db, events.iter().filter_map(|e| e.actor_user_id)).await?;
     Ok(events
         .into_iter()
         .map(|e| TrailRow {
@@ -240,7 +228,10 @@ pub async fn page(
     .await?;
     let more = rows.len() as u64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
-    let mut people: Vec<(i64, String)> = emails(db, people).await?.into_iter().collect();
+    let mut people: Vec<(i64, String)> = crate::accounts::emails_of(db, people)
+        .await?
+        .into_iter()
+        .collect();
     people.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(TrailPage {
         scope,

@@ -5,8 +5,6 @@
 //! expires (at most 90 days) or is revoked, and only while its owner is an active member:
 //! removing the member or disabling the account revokes it.
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -24,7 +22,7 @@ use time::{Duration, OffsetDateTime};
 use crate::access::{self, Actor};
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::connections::hash;
-use crate::entities::{access_token, organization, user};
+use crate::entities::{access_token, organization};
 use crate::error::{DomainError, DomainResult};
 use crate::step_up::{Authn, SignInNonce};
 
@@ -332,13 +330,7 @@ pub async fn list_org(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Ve
         access_token::Entity::find().filter(access_token::Column::OrgId.eq(actor.org.id)),
     )
     .await?;
-    let owners: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(tokens.iter().map(|t| t.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.email))
-        .collect();
+    let owners = crate::accounts::emails_of(db, tokens.iter().map(|t| t.user_id)).await?;
     Ok(tokens
         .into_iter()
         .map(|token| OrgToken {

@@ -32,12 +32,13 @@ pub async fn get_connection_test(
     use domain::workspace::TestOutcome;
     let result = async {
         let (me, actor) = actor(&org).await?;
-        let object = object.unwrap_or_default();
-        let steps = me
+        let run = me
             .services
             .workspace
-            .self_test(&actor, Some(&object))
-            .await
+            .self_test(&actor, object.as_deref())
+            .await;
+        let steps = run
+            .steps
             .into_iter()
             .map(|step| {
                 let (state, said) = match step.outcome {
@@ -56,11 +57,7 @@ pub async fn get_connection_test(
             .collect();
         Ok(ConnectionTest {
             context: super::context::server::org_context(&me.services, &actor).await?,
-            object: if object.trim().is_empty() {
-                "Account".into()
-            } else {
-                object.trim().to_owned()
-            },
+            object: run.object,
             steps,
         })
     }

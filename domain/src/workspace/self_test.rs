@@ -33,9 +33,16 @@ const STEPS: [&str; 4] = [
     "Read that record",
 ];
 
+/// A whole run: the object it tested and its steps.
+#[derive(Debug)]
+pub struct TestRun {
+    pub object: String,
+    pub steps: Vec<TestStep>,
+}
+
 impl Workspace {
     /// The test run for `actor` on `object` (default `Account`).
-    pub async fn self_test(&self, actor: &Actor, object: Option<&str>) -> Vec<TestStep> {
+    pub async fn self_test(&self, actor: &Actor, object: Option<&str>) -> TestRun {
         let object = object
             .map(str::trim)
             .filter(|o| !o.is_empty())
@@ -73,7 +80,7 @@ impl Workspace {
                 outcome,
             });
         }
-        steps
+        TestRun { object, steps }
     }
 
     async fn step_list(&self, actor: &Actor) -> DomainResult<TestOutcome> {

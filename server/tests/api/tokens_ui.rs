@@ -2,11 +2,10 @@
 //! Integrations and shown once, listed by hint, revoked by their owner; listed with their owners
 //! and revoked by an org admin on the organization's Salesforce page.
 
-use reqwest::header::AUTHORIZATION;
 use sea_orm::EntityTrait;
 
 use crate::helpers::*;
-use crate::tools::TOOLS;
+use crate::tools::listing_response;
 
 const MINE: &str = "/o/acme/integrations";
 const ADMIN_PAGE: &str = "/o/acme/settings/integrations/salesforce";
@@ -28,14 +27,7 @@ fn secrets_in(html: &str) -> Vec<String> {
 }
 
 async fn tools_status(w: &World, token: &str) -> u16 {
-    reqwest::Client::new()
-        .get(w.app.url(TOOLS))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    listing_response(w, token).await.status().as_u16()
 }
 
 async fn make(w: &World, client: &reqwest::Client, form: &[(&str, &str)]) -> reqwest::Response {

@@ -67,13 +67,19 @@ pub fn fits_schema(listed: &Value, tool: &str, result: &Value) {
     }
 }
 
-pub async fn listing(w: &World, token: &SecretString) -> Value {
+/// `GET /api/v1/salesforce/tools` as the bearer of `token`.
+pub async fn listing_response(w: &World, token: &str) -> reqwest::Response {
     reqwest::Client::new()
         .get(w.app.url(TOOLS))
-        .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+        .header(AUTHORIZATION, format!("Bearer {token}"))
         .send()
         .await
         .unwrap()
+}
+
+pub async fn listing(w: &World, token: &SecretString) -> Value {
+    listing_response(w, token.expose_secret())
+        .await
         .json()
         .await
         .unwrap()

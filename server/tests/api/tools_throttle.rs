@@ -5,15 +5,10 @@ use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::helpers::*;
-use crate::tools::{TOOLS, token};
+use crate::tools::{TOOLS, listing_response, token};
 
 async fn list(w: &World, token: &SecretString) -> reqwest::Response {
-    reqwest::Client::new()
-        .get(w.app.url(TOOLS))
-        .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
-        .send()
-        .await
-        .unwrap()
+    listing_response(w, token.expose_secret()).await
 }
 
 #[tokio::test]
