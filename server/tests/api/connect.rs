@@ -255,11 +255,7 @@ async fn each_error_salesforce_sends_back_gets_its_advice() {
 
 #[tokio::test]
 async fn the_callback_url_is_the_configured_one_for_the_origin_the_person_is_on() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let sim = salesforce_sim::spawn(salesforce_sim::SimConfig::default())
         .await
         .unwrap();

@@ -442,17 +442,28 @@ impl Drop for Server {
     }
 }
 
+/// A port for a server that must know its address before it binds. It comes from below Linux's
+/// ephemeral range (32768 and up), where the `127.0.0.1:0` binds of the other tests running at
+/// the same time never land, so none of them can take it between this check and the bind.
+pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 500) as u16 * 20;
+    loop {
+        let port = base + NEXT.fetch_add(1, Ordering::Relaxed) % 2_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
 /// `env`: more of the server's settings, e.g. the simulator's origins.
 pub async fn serve(
     database_url: &str,
     keys: &secrecy::SecretString,
     env: &[(&str, String)],
 ) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sofie"))
         .arg("serve")
         .env("SOFIE_DATABASE_URL", database_url)

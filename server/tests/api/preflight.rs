@@ -71,11 +71,7 @@ async fn an_unknown_client_id_and_a_wrong_secret_are_named_with_the_propagation_
 
 #[tokio::test]
 async fn a_callback_registered_for_one_origin_only_is_red_for_the_other() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let sw = sf_world_adjusted(salesforce_sim::SimConfig::default(), |config| {
         config.site_addr = format!("127.0.0.1:{port}").parse().unwrap();
         config.public_origins = vec![

@@ -80,11 +80,7 @@ async fn a_person_compares_their_values_and_reads_each_errors_cause_and_fix() {
 
 #[tokio::test]
 async fn with_two_public_origins_each_address_gets_its_own_callback_url() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut config = settings(
         &fresh_database_url().await,
         &domain::vault::Vault::generate_key_ring(),
