@@ -33,6 +33,8 @@ pub enum AuditAction {
     ConnectionReconnected,
     ConnectionNeedsReconnect,
     ConnectionDisconnected,
+    /// Salesforce sent an error back to the callback (Deny, a blocked app…).
+    ConnectionRefused,
     ConnectionsMarkedForReconnect,
     ChangePolicyChanged,
     ChangeProposed,
@@ -52,7 +54,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit page lists them.
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         Self::LoginSuccess,
         Self::LoginFail,
         Self::LoginThrottled,
@@ -74,6 +76,7 @@ impl AuditAction {
         Self::ConnectionReconnected,
         Self::ConnectionNeedsReconnect,
         Self::ConnectionDisconnected,
+        Self::ConnectionRefused,
         Self::ConnectionsMarkedForReconnect,
         Self::ChangePolicyChanged,
         Self::ChangeProposed,
@@ -114,6 +117,7 @@ impl AuditAction {
             Self::ConnectionReconnected => "salesforce_connection_reconnected",
             Self::ConnectionNeedsReconnect => "salesforce_connection_needs_reconnect",
             Self::ConnectionDisconnected => "salesforce_connection_disconnected",
+            Self::ConnectionRefused => "salesforce_connection_refused",
             Self::ConnectionsMarkedForReconnect => "salesforce_connections_marked",
             Self::ChangePolicyChanged => "salesforce_change_policy_changed",
             Self::ChangeProposed => "salesforce_change_proposed",

@@ -269,9 +269,85 @@ fn authority(url: &url::Url) -> Option<String> {
     })
 }
 
+/// The catalog entry that explains `err`, so the place that shows it can link there.
+pub fn anchor_for(err: &crate::error::DomainError) -> Option<&'static str> {
+    use crate::error::DomainError as D;
+    use salesforce::Error as E;
+    let code = match err {
+        D::NeedsReconnect(cause) => {
+            use crate::connections::Cause as C;
+            match cause {
+                C::UserInactive | C::OrgInactive => "inactive_user",
+                C::AppBlocked => "OAUTH_APP_BLOCKED",
+                C::SettingsChanged => "settings_changed",
+                C::NoOfflineAccess => "offline_access",
+                C::RevokedOrExpired | C::PushedOut => "invalid_grant",
+            }
+        }
+        D::Salesforce(E::SessionExpired(_) | E::RefreshRevoked { .. }) => "invalid_grant",
+        // Missing from the describe is how Salesforce shows an object without Read.
+        D::UnknownObject { .. } => "INVALID_TYPE",
+        D::Salesforce(E::LimitExceeded(_)) => "REQUEST_LIMIT_EXCEEDED",
+        D::Salesforce(E::Transient { .. }) => "SERVER_UNAVAILABLE",
+        D::Salesforce(E::NotFound(_)) => "NOT_FOUND",
+        D::Salesforce(E::Permission(f) | E::Api(f) | E::Validation(f)) => f.code()?,
+        D::Salesforce(E::OAuth { error, .. }) => error.as_str(),
+        D::Salesforce(E::Soql(_) | E::Sosl(_)) => "guard",
+        _ => return None,
+    };
+    CATALOG
+        .iter()
+        .flat_map(|s| s.entries)
+        .map(|e| e.id)
+        .find(|id| *id == code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_failure_a_person_meets_links_to_its_entry() {
+        use crate::error::DomainError;
+        let fault = |code: &str| salesforce::Fault {
+            status: 403,
+            errors: vec![salesforce::ApiErrorEntry {
+                error_code: code.into(),
+                message: "m".into(),
+                fields: vec![],
+            }],
+        };
+        let permission =
+            |code: &str| DomainError::Salesforce(salesforce::Error::Permission(fault(code)));
+        assert_eq!(
+            anchor_for(&permission("INVALID_FIELD")),
+            Some("INVALID_FIELD")
+        );
+        assert_eq!(
+            anchor_for(&permission("INSUFFICIENT_ACCESS_OR_READONLY")),
+            Some("INSUFFICIENT_ACCESS_OR_READONLY")
+        );
+        assert_eq!(
+            anchor_for(&DomainError::Salesforce(salesforce::Error::Api(fault(
+                "API_DISABLED_FOR_ORG"
+            )))),
+            Some("API_DISABLED_FOR_ORG")
+        );
+        assert_eq!(
+            anchor_for(&DomainError::NeedsReconnect(
+                crate::connections::Cause::RevokedOrExpired
+            )),
+            Some("invalid_grant")
+        );
+        assert_eq!(
+            anchor_for(&DomainError::NeedsReconnect(
+                crate::connections::Cause::AppBlocked
+            )),
+            Some("OAUTH_APP_BLOCKED")
+        );
+        assert_eq!(anchor_for(&permission("SOMETHING_NEW")), None);
+        assert_eq!(anchor_for(&DomainError::Forbidden), None);
+    }
 
     #[test]
     fn every_entry_has_a_unique_anchor_a_cause_and_a_fix() {

@@ -14,6 +14,8 @@ pub struct TestStepView {
     pub took_ms: u64,
     /// What the step found, or the cause and the fix.
     pub said: String,
+    /// The troubleshooting entry for a failure, when there is one.
+    pub help: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,17 +43,23 @@ pub async fn get_connection_test(
             .steps
             .into_iter()
             .map(|step| {
-                let (state, said) = match step.outcome {
-                    TestOutcome::Passed(said) => ("passed", said),
-                    TestOutcome::Empty(said) => ("empty", said),
-                    TestOutcome::Failed(err) => ("failed", AppError::from(err).to_string()),
-                    TestOutcome::NotRun => ("not run", "Not run: an earlier step failed.".into()),
+                let (state, said, help) = match step.outcome {
+                    TestOutcome::Passed(said) => ("passed", said, None),
+                    TestOutcome::Empty(said) => ("empty", said, None),
+                    TestOutcome::Failed(err) => {
+                        let help = domain::troubleshooting::anchor_for(&err).map(str::to_owned);
+                        ("failed", AppError::from(err).to_string(), help)
+                    }
+                    TestOutcome::NotRun => {
+                        ("not run", "Not run: an earlier step failed.".into(), None)
+                    }
                 };
                 TestStepView {
                     name: step.name.to_owned(),
                     state: state.to_owned(),
                     took_ms: step.took.as_millis() as u64,
                     said,
+                    help,
                 }
             })
             .collect();

@@ -47,6 +47,11 @@ pub fn ConnectionTestPage() -> impl IntoView {
                         " — " {mark}
                         {(s.state != "not run").then(|| format!(" in {} ms", s.took_ms))}
                         <p>{s.said.clone()}</p>
+                        {s.help.clone().map(|anchor| view! {
+                            <p><a href=format!("/o/{org}/integrations/salesforce/troubleshooting#{anchor}")>
+                                "What this means, and what to do"
+                            </a></p>
+                        })}
                     </li>
                 }
             })

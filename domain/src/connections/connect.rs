@@ -15,6 +15,7 @@ use super::status::origin_key;
 use super::store::{self, Grant};
 use super::{ConnectionService, hash};
 use crate::access::Actor;
+use crate::audit::{self, AuditAction, AuditEvent};
 use crate::entities::oauth_attempt;
 use crate::error::{DomainError, DomainResult};
 use crate::salesforce_settings::{Effective, EffectiveApp, SCOPES};
@@ -212,6 +213,22 @@ impl ConnectionService {
         let back = attempt.return_path.clone();
         let outcome = match callback {
             Callback::Refused { error, .. } => {
+                // Kept so "Check this app" can name what the authorize probe cannot see before
+                // a sign-in (a blocked app, users not approved).
+                audit::record(
+                    &self.db,
+                    AuditEvent::new(AuditAction::ConnectionRefused)
+                        .org(attempt.org_id)
+                        .actor(Some(attempt.user_id))
+                        .target(format!("salesforce app {}", attempt.app_origin))
+                        .details(serde_json::json!({
+                            "error": error,
+                            "app": attempt.app_origin,
+                            "settings_id": attempt.settings_id,
+                            "client_id": attempt.client_id,
+                        })),
+                )
+                .await?;
                 let chars: Vec<char> = attempt.client_id.chars().collect();
                 let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
                 CallbackOutcome::Refused(Refusal {

@@ -23,7 +23,7 @@ pub use card::{AdminRow, Card, ConnectOption, ConnectedDetails};
 pub use connect::{AuthorizeRedirect, CallbackOutcome, Refusal, describe_exchange_error};
 pub use manage::{HeldChoice, RevokeOutcome};
 pub(crate) use manage::{active_in_org, mark_settings_changed};
-pub use status::{Cause, Status};
+pub use status::{Cause, Status, origin_key};
 pub use usage::{ApiUsage, UsageBook};
 
 use crate::salesforce_settings::SettingsService;

@@ -6,6 +6,7 @@ mod effective;
 mod input;
 mod marking;
 mod preflight;
+mod refusals;
 mod step_up_rule;
 mod store;
 

@@ -5,8 +5,9 @@ use salesforce::oauth::preflight::{self, AuthorizeAnswer, SecretAnswer};
 use salesforce::{HttpClient, LoginHost};
 use time::{Duration, OffsetDateTime};
 
-use super::{AppOrigin, Effective, Scope, SettingsService};
+use super::{Effective, Scope, SettingsService};
 use crate::access::Actor;
+use crate::connections::origin_key;
 use crate::error::{DomainError, DomainResult};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct Check {
     pub fix: Option<String>,
 }
 
-fn check(
+pub(super) fn check(
     name: impl Into<String>,
     light: Light,
     said: impl Into<String>,
@@ -198,13 +199,8 @@ impl SettingsService {
                 Ok(other) => check("PKCE", Light::Amber, format!("Salesforce answered {other:?}."), None),
                 Err(err) => check("PKCE", Light::Red, format!("Salesforce could not be reached: {err}."), Some("Try again in a minute.")),
             });
-            let origin = match &app.origin {
-                AppOrigin::Organization => "organization".to_owned(),
-                AppOrigin::SofieDefault => "default".to_owned(),
-                AppOrigin::Group { id, .. } => format!("group:{id}"),
-            };
             let secret = self
-                .client_secret(actor.org.id, &origin, app.settings_id)
+                .client_secret(actor.org.id, &origin_key(&app.origin), app.settings_id)
                 .await?;
             checks.push(match secret {
                 None => check(
@@ -244,6 +240,14 @@ impl SettingsService {
                     }
                 }
             });
+        }
+        let origin = origin_key(&app.origin);
+        let since = saved.updated_at;
+        if let Some(met) =
+            super::refusals::check_refusals(&self.db, actor.org.id, &origin, &app.client_id, since)
+                .await?
+        {
+            checks.push(met);
         }
         let recent = saved
             .updated_at

@@ -115,3 +115,37 @@ async fn a_group_admin_checks_the_app_their_group_connects_with() {
     assert_eq!(w.app.get_with(&lead, &support).await.status(), 403);
     assert_eq!(w.app.get_with(&lead, CHECK).await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_blocked_app_is_named_once_a_person_met_the_refusal() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+    sw.use_app("organization", "blocked-client").await;
+    // Salesforce checks the block only after a sign-in, so the probes alone pass.
+    let html = page(w, &admin, CHECK).await;
+    assert!(!html.contains("Sign-ins through this app"), "{html}");
+
+    let mia = signed_in(w, "mia@acme.example").await;
+    let authorize = press_connect(w, &mia, None).await;
+    let blocked = at_salesforce(&authorize, ADMIN, true).await;
+    arrive(w, &mia, &blocked).await;
+
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains(r#"<li class="step red"><strong>Sign-ins through this app</strong>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("Salesforce refused mia@acme.example&#x27;s connection at")
+            || html.contains("Salesforce refused mia@acme.example's connection at"),
+        "{html}"
+    );
+    assert!(html.contains("OAUTH_APP_BLOCKED: the app is blocked in Salesforce."));
+    assert!(html.contains("Connected Apps OAuth Usage"));
+
+    // Another app: the refusal was met with the blocked one.
+    sw.use_app("organization", "sofie-rotating-client").await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(!html.contains("Sign-ins through this app"), "{html}");
+}

@@ -65,4 +65,33 @@ async fn a_test_without_a_working_connection_names_the_fix() {
         "{html}"
     );
     assert!(!html.contains("Every step passed"));
+    assert!(
+        html.contains("/o/acme/integrations/salesforce/troubleshooting#invalid_grant"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn an_object_the_salesforce_user_may_not_read_fails_with_its_fix_and_entry() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let mia = signed_in(w, "mia@acme.example").await;
+    connect(w, &mia, STANDARD).await;
+    let (status, _) = control(
+        &sw.sim,
+        Method::POST,
+        "/__sim/profiles/StandardUser/object-access",
+        Some(serde_json::json!({"object": "Opportunity", "read": false})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let html = page(w, &mia, &format!("{TEST}?object=Opportunity")).await;
+    assert!(html.contains("✗ failed"), "{html}");
+    assert!(
+        html.contains("No object named Opportunity is visible to your Salesforce user")
+            || html.contains("not accessible to your Salesforce user (object permissions)"),
+        "{html}"
+    );
+    assert!(html.contains("troubleshooting#INVALID_TYPE"), "{html}");
+    assert!(!html.contains("Every step passed"));
 }
