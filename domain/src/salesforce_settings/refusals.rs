@@ -24,16 +24,18 @@ pub(super) async fn check_refusals(
     let mut events = audit_event::Entity::find()
         .filter(audit_event::Column::OrgId.eq(org_id))
         .filter(audit_event::Column::Action.eq(AuditAction::ConnectionRefused.as_str()))
+        .filter(audit_event::Column::Target.eq(format!("salesforce app {app}")))
         .order_by_desc(audit_event::Column::Id);
     if let Some(since) = since {
         events = events.filter(audit_event::Column::At.gte(since));
     }
     for event in events.all(db).await? {
         let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
-        if details["app"] != app || details["client_id"] != client_id {
+        let error = details["error"].as_str().unwrap_or_default();
+        // A person's own Deny says nothing about the app.
+        if details["client_id"] != client_id || error == "access_denied" {
             continue;
         }
-        let error = details["error"].as_str().unwrap_or_default();
         let who = match event.actor_user_id {
             Some(id) => crate::accounts::emails_of(db, [id])
                 .await?
@@ -47,8 +49,6 @@ pub(super) async fn check_refusals(
             .unwrap_or_default();
         let met = format!("Salesforce refused {who}'s connection at {when} with {error}");
         return Ok(Some(match error {
-            // A person's own Deny says nothing about the app.
-            "access_denied" => continue,
             "OAUTH_APP_BLOCKED" | "OAUTH_AUTHORIZATION_BLOCKED" => check(
                 NAME,
                 Light::Red,
