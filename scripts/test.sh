@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %ss)\n' "$*" "$SECONDS"; }
 
 step "PostgreSQL at 127.0.0.1:5432"
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then

@@ -290,11 +290,21 @@ pub fn anchor_for(err: &crate::error::DomainError) -> Option<&'static str> {
         D::Salesforce(E::LimitExceeded(_)) => "REQUEST_LIMIT_EXCEEDED",
         D::Salesforce(E::Transient { .. }) => "SERVER_UNAVAILABLE",
         D::Salesforce(E::NotFound(_)) => "NOT_FOUND",
+        // One entry explains the org's and the user's missing API access.
+        D::Salesforce(E::Permission(f)) if f.code() == Some("API_CURRENTLY_DISABLED") => {
+            "API_DISABLED_FOR_ORG"
+        }
         D::Salesforce(E::Permission(f) | E::Api(f) | E::Validation(f)) => f.code()?,
         D::Salesforce(E::OAuth { error, .. }) => error.as_str(),
         D::Salesforce(E::Soql(_) | E::Sosl(_)) => "guard",
         _ => return None,
     };
+    entry_id(code)
+}
+
+/// The catalog entry named by a Salesforce error code (`OAUTH_APP_BLOCKED`,
+/// `redirect_uri_mismatch`…), when the catalog has one.
+pub fn entry_id(code: &str) -> Option<&'static str> {
     CATALOG
         .iter()
         .flat_map(|s| s.entries)
@@ -344,6 +354,10 @@ mod tests {
                 crate::connections::Cause::AppBlocked
             )),
             Some("OAUTH_APP_BLOCKED")
+        );
+        assert_eq!(
+            anchor_for(&permission("API_CURRENTLY_DISABLED")),
+            Some("API_DISABLED_FOR_ORG")
         );
         assert_eq!(anchor_for(&permission("SOMETHING_NEW")), None);
         assert_eq!(anchor_for(&DomainError::Forbidden), None);

@@ -21,6 +21,12 @@ export async function useSofiesDefaultApp(page: Page) {
   await page.getByLabel("Enable Salesforce for this organization").check();
   await page.getByLabel("Sofie's default app (configured by the Sofie operator)").check();
   await page.getByLabel("Auth Base URL").fill("");
+  await saveSettings(page);
+  await signOut(page);
+}
+
+// Presses Save on a Salesforce settings form, confirming the password when the page asks.
+export async function saveSettings(page: Page) {
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const confirm = page.getByRole("heading", { name: "Confirm your password to save" });
   const saved = page.getByRole("status");
@@ -30,7 +36,6 @@ export async function useSofiesDefaultApp(page: Page) {
     await page.getByRole("button", { name: "Confirm and save" }).click();
   }
   await expect(page.getByRole("status")).toContainText("Saved");
-  await signOut(page);
 }
 
 export async function signOut(page: Page) {

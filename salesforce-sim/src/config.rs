@@ -90,6 +90,10 @@ pub struct UserConfig {
     /// An admin froze the user: they cannot sign in, and refreshes answer `inactive_user`.
     #[serde(default)]
     pub frozen: bool,
+    /// The user's profile grants "API Enabled". Without it sign-in works, but every REST call
+    /// answers 403 `API_CURRENTLY_DISABLED`.
+    #[serde(default = "yes")]
+    pub api_enabled: bool,
 }
 
 /// Refresh Token Policy of a connected app.
@@ -186,6 +190,7 @@ impl Default for SimConfig {
                 email: format!("{}@example.com", first.to_lowercase()),
                 active: true,
                 frozen: false,
+                api_enabled: true,
             }
         };
         let callbacks = vec![

@@ -54,4 +54,17 @@ impl SimUrls {
         .cloned()
         .collect()
     }
+
+    /// Every host's origin, each login host labelled with the one it imitates: the value of
+    /// `SOFIE_SALESFORCE_DEV_ORIGINS` (and `HostPolicy::with_dev_origins`) for this simulator.
+    pub fn dev_origins(&self) -> Vec<String> {
+        [
+            format!("production={}", self.login_production),
+            format!("sandbox={}", self.login_sandbox),
+            format!("mydomain={}", self.login_mydomain),
+        ]
+        .into_iter()
+        .chain(self.instances.iter().cloned())
+        .collect()
+    }
 }

@@ -44,6 +44,8 @@ pub struct State {
     pub code_ttl_ms: i64,
     pub batch_size: usize,
     pub apps: Vec<ConnectedApp>,
+    /// App changes Salesforce has not propagated yet: each applies from its time (ms) on.
+    pub propagating: Vec<(i64, ConnectedApp)>,
     pub users: Vec<UserConfig>,
     pub orgs: Vec<Org>,
     pub codes: HashMap<String, AuthCode>,
@@ -79,6 +81,7 @@ impl State {
             code_ttl_ms: config.auth_code_ttl_secs as i64 * 1000,
             batch_size: config.query_batch_size,
             apps: config.connected_apps.clone(),
+            propagating: Vec::new(),
             users: config.users.clone(),
             orgs,
             codes: HashMap::new(),
@@ -94,8 +97,15 @@ impl State {
         }
     }
 
+    /// The app as Salesforce answers for it now: the newest change that has propagated.
     pub fn app(&self, client_id: &str) -> Option<&ConnectedApp> {
-        self.apps.iter().find(|a| a.client_id == client_id)
+        let now = crate::clock::now_ms();
+        self.propagating
+            .iter()
+            .rev()
+            .find(|(from, a)| a.client_id == client_id && *from <= now)
+            .map(|(_, a)| a)
+            .or_else(|| self.apps.iter().find(|a| a.client_id == client_id))
     }
 
     pub fn user(&self, user_id: &str) -> Option<&UserConfig> {

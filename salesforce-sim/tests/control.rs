@@ -211,3 +211,80 @@ async fn a_profile_change_applies_to_the_next_request() {
         (StatusCode::BAD_REQUEST, Some("INVALID_FIELD"))
     );
 }
+
+#[tokio::test]
+async fn without_api_enabled_sign_in_works_and_every_rest_call_is_refused() {
+    let sim = start().await;
+    let login_host = &sim.urls.login_production;
+    let t = login(&sim, STANDARD_USER).await;
+    let off = json!({"api_enabled": false});
+    let path = "/__sim/users/standard@acme.sim";
+    let (status, user) = control(login_host, Method::PATCH, path, Some(off)).await;
+    assert_eq!(
+        (status, &user["api_enabled"]),
+        (StatusCode::OK, &json!(false))
+    );
+    let (status, _, body) = api_get(&t, "/services/data/v67.0/sobjects").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        json!([{"message": "API is disabled for this User", "errorCode": "API_CURRENTLY_DISABLED"}])
+    );
+    // Sign-in itself is not an API call.
+    assert!(login(&sim, STANDARD_USER).await["access_token"].is_string());
+    control(
+        login_host,
+        Method::PATCH,
+        path,
+        Some(json!({"api_enabled": true})),
+    )
+    .await;
+    assert_eq!(
+        api_get(&t, "/services/data/v67.0/sobjects").await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_app_change_answers_only_once_it_has_propagated() {
+    let sim = start().await;
+    let login_host = &sim.urls.login_production;
+    let registered = |callback: &str| json!({"name": "Moving", "client_id": "moving-app", "callback_urls": [callback], "require_pkce": false});
+    control(
+        login_host,
+        Method::POST,
+        "/__sim/apps",
+        Some(registered("http://127.0.0.1:1/old")),
+    )
+    .await;
+    let (status, _) = control(
+        login_host,
+        Method::POST,
+        "/__sim/apps?propagates_in_ms=400",
+        Some(registered("http://127.0.0.1:1/new")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let authorize = |redirect_uri: &'static str| {
+        let url = format!("{login_host}/services/oauth2/authorize");
+        async move {
+            http()
+                .get(url)
+                .query(&[
+                    ("response_type", "code"),
+                    ("client_id", "moving-app"),
+                    ("redirect_uri", redirect_uri),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Until it has propagated Salesforce knows the old callback only.
+    assert_eq!(authorize("http://127.0.0.1:1/old").await, StatusCode::OK);
+    assert_ne!(authorize("http://127.0.0.1:1/new").await, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    assert_eq!(authorize("http://127.0.0.1:1/new").await, StatusCode::OK);
+    assert_ne!(authorize("http://127.0.0.1:1/old").await, StatusCode::OK);
+}

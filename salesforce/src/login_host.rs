@@ -39,6 +39,8 @@ pub enum HostError {
     NotALoginHost(String),
     #[error("{0} is not a valid My Domain name")]
     BadMyDomainName(String),
+    #[error("{0} is not a login host kind; use production, sandbox or mydomain")]
+    UnknownStandIn(String),
 }
 
 /// The Salesforce domain family a host belongs to.
@@ -106,7 +108,8 @@ pub enum PastedKind {
 /// Where outbound calls may go. `Default` is Salesforce only.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HostPolicy {
-    dev_origins: Vec<Origin>,
+    /// Each allowlisted origin with the family a login host there stands in for.
+    dev_origins: Vec<(Origin, HostFamily)>,
 }
 
 impl HostPolicy {
@@ -116,17 +119,23 @@ impl HostPolicy {
     }
 
     /// Also allows these exact origins (`http://127.0.0.1:8443`), each scheme + host + port
-    /// with nothing after it. For the simulator in development and tests.
+    /// with nothing after it. For the simulator in development and tests. An entry may name
+    /// the login host it stands in for (`sandbox=http://127.0.0.1:8444`; also `production`,
+    /// `mydomain`), so a login host there names its environment as the real one would.
     pub fn with_dev_origins<I, S>(origins: I) -> Result<Self, HostError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
         let mut dev_origins = Vec::new();
-        for origin in origins {
-            let url = Url::parse(origin.as_ref()).map_err(|_| HostError::NotAUrl)?;
+        for entry in origins {
+            let (family, origin) = match entry.as_ref().split_once('=') {
+                Some((kind, origin)) => (stand_in(kind)?, origin),
+                None => (HostFamily::DevAllowlisted, entry.as_ref()),
+            };
+            let url = Url::parse(origin).map_err(|_| HostError::NotAUrl)?;
             check_bare(&url)?;
-            dev_origins.push(url.origin());
+            dev_origins.push((url.origin(), family));
         }
         Ok(HostPolicy { dev_origins })
     }
@@ -136,17 +145,22 @@ impl HostPolicy {
     pub fn allows_plain_http(&self) -> bool {
         self.dev_origins
             .iter()
-            .any(|o| matches!(o, Origin::Tuple(scheme, _, _) if scheme == "http"))
+            .any(|(o, _)| matches!(o, Origin::Tuple(scheme, _, _) if scheme == "http"))
     }
 
-    fn is_dev(&self, url: &Url) -> bool {
-        self.dev_origins.contains(&url.origin())
+    /// The family a login host at `url` stands in for, when `url` is allowlisted.
+    fn dev_family(&self, url: &Url) -> Option<HostFamily> {
+        let origin = url.origin();
+        self.dev_origins
+            .iter()
+            .find(|(o, _)| *o == origin)
+            .map(|(_, family)| *family)
     }
 
     /// The check made before every request: an allowlisted origin, or `https` on a Salesforce
     /// host of any family (paths and queries are the caller's business here).
     pub fn check_api_url(&self, url: &Url) -> Result<HostFamily, HostError> {
-        if self.is_dev(url) {
+        if self.dev_family(url).is_some() {
             return Ok(HostFamily::DevAllowlisted);
         }
         if url.scheme() != "https" {
@@ -214,12 +228,12 @@ impl LoginHost {
     /// Parses a login host typed or pasted by a person.
     pub fn parse(input: &str, policy: &HostPolicy) -> Result<ParsedLoginHost, HostError> {
         let url = Url::parse(input.trim()).map_err(|_| HostError::NotAUrl)?;
-        if policy.is_dev(&url) {
+        if let Some(family) = policy.dev_family(&url) {
             check_bare(&url)?;
             return Ok(ParsedLoginHost {
                 host: LoginHost {
                     origin: origin_string(&url),
-                    family: HostFamily::DevAllowlisted,
+                    family,
                 },
                 normalised_from: None,
             });
@@ -289,6 +303,16 @@ fn origin_string(url: &Url) -> String {
 }
 
 /// Nothing but scheme, host and port: no userinfo, path, query or fragment.
+/// The family a development login host stands in for.
+fn stand_in(kind: &str) -> Result<HostFamily, HostError> {
+    match kind {
+        "production" => Ok(HostFamily::Production),
+        "sandbox" => Ok(HostFamily::Sandbox),
+        "mydomain" => Ok(HostFamily::MyDomain),
+        other => Err(HostError::UnknownStandIn(other.to_owned())),
+    }
+}
+
 fn check_bare(url: &Url) -> Result<(), HostError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(HostError::HasUserinfo);

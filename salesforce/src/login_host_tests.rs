@@ -289,6 +289,26 @@ fn instance_and_identity_urls() {
     );
 }
 
+#[test]
+fn a_development_host_names_the_login_host_it_stands_in_for() {
+    let p =
+        HostPolicy::with_dev_origins(["sandbox=http://127.0.0.1:2", "http://127.0.0.1:3"]).unwrap();
+    let sandbox = LoginHost::parse("http://127.0.0.1:2", &p).unwrap().host;
+    assert_eq!(sandbox.family(), HostFamily::Sandbox);
+    assert_eq!(sandbox.as_str(), "http://127.0.0.1:2");
+    let plain = LoginHost::parse("http://127.0.0.1:3", &p).unwrap().host;
+    assert_eq!(plain.family(), HostFamily::DevAllowlisted);
+    // Calls there are still development calls, whatever the stand-in.
+    assert_eq!(
+        p.check_api_url(&Url::parse("http://127.0.0.1:2/x").unwrap()),
+        Ok(HostFamily::DevAllowlisted)
+    );
+    assert_eq!(
+        HostPolicy::with_dev_origins(["staging=http://127.0.0.1:4"]),
+        Err(HostError::UnknownStandIn("staging".into()))
+    );
+}
+
 proptest::proptest! {
     /// Whatever is typed, an accepted login host is `https://<host>` in a Salesforce family,
     /// with nothing after the host, and parsing it again gives the same host.

@@ -78,6 +78,7 @@ pub async fn salesforce_callback(
         Err(DomainError::BadCallback(why)) => return refused(why, "/", "Back to Sofie"),
         Err(other) => return hygiene(AppError::from(other).into_response()),
     };
+    let mut entry = None;
     let notice = match outcome {
         CallbackOutcome::Connected {
             reconnected,
@@ -93,13 +94,19 @@ pub async fn salesforce_callback(
         CallbackOutcome::Confirm { attempt_id } => {
             return see_other(&format!("{back}/salesforce/confirm/{attempt_id}"));
         }
-        CallbackOutcome::Refused(r) => format!(
-            "Salesforce answered {}: {} Values to compare with the Salesforce app: callback URL {}, login host {}, Client ID ending in {}.",
-            r.error, r.advice, r.callback_url, r.login_host, r.client_id_tail
-        ),
-        CallbackOutcome::Failed(why) => why,
+        CallbackOutcome::Refused(r) => {
+            entry = domain::troubleshooting::entry_id(&r.error);
+            format!(
+                "Salesforce answered {}: {} Values to compare with the Salesforce app: callback URL {}, login host {}, Client ID ending in {}.",
+                r.error, r.advice, r.callback_url, r.login_host, r.client_id_tail
+            )
+        }
+        CallbackOutcome::Failed { message, entry: e } => {
+            entry = e;
+            message
+        }
     };
-    if let Err(err) = me.session.set_notice(&notice).await {
+    if let Err(err) = me.session.set_notice_with_entry(&notice, entry).await {
         return hygiene(err.into_response());
     }
     see_other(&back)

@@ -84,7 +84,8 @@ pub struct Settings {
     pub salesforce_auth_base_url: String,
 
     /// Extra Salesforce origins allowed for development only, e.g. the simulator's
-    /// `http://127.0.0.1:PORT`, comma-separated. Never set this in production.
+    /// `http://127.0.0.1:PORT`, comma-separated; `sandbox=http://…` (or `production=`,
+    /// `mydomain=`) says which login host one stands in for. Never set this in production.
     #[arg(
         long,
         env = "SOFIE_SALESFORCE_DEV_ORIGINS",

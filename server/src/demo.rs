@@ -64,7 +64,7 @@ pub fn simulator_config(callback_urls: &[String]) -> SimConfig {
 
 /// Points Sofie's default Salesforce app at the simulator and allowlists its hosts.
 pub fn use_simulator(settings: &mut crate::config::Settings, urls: &SimUrls) {
-    settings.salesforce_dev_origins = urls.all_origins();
+    settings.salesforce_dev_origins = urls.dev_origins();
     settings.salesforce_client_id = Some(SIM_CLIENT_ID.into());
     settings.salesforce_client_secret = Some(SecretString::from(SIM_CLIENT_SECRET));
     settings.salesforce_auth_base_url = urls.login_mydomain.clone();

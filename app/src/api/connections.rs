@@ -55,6 +55,8 @@ pub struct MyIntegrations {
     pub card: CardView,
     /// A one-time message after connecting, disconnecting or checking.
     pub notice: Option<String>,
+    /// The troubleshooting entry that explains the notice's Salesforce error.
+    pub notice_entry: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,6 +186,7 @@ pub async fn get_my_integrations(org: String) -> Result<MyIntegrations, AppError
             effective: super::settings_ssr::effective_view(effective),
             card,
             notice: me.session.take_notice().await?,
+            notice_entry: me.session.take_notice_entry().await?,
         })
     }
     .await;

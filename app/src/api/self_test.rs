@@ -16,12 +16,16 @@ pub struct TestStepView {
     pub said: String,
     /// The troubleshooting entry for a failure, when there is one.
     pub help: Option<String>,
+    /// Where the step continues, and what the link says (the test update, or its form).
+    pub link: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionTest {
     pub context: OrgContext,
     pub object: String,
+    /// The test record the person named, as typed.
+    pub record: String,
     pub steps: Vec<TestStepView>,
 }
 
@@ -29,15 +33,16 @@ pub struct ConnectionTest {
 pub async fn get_connection_test(
     org: String,
     object: Option<String>,
+    record: Option<String>,
 ) -> Result<ConnectionTest, AppError> {
     use super::ssr::*;
-    use domain::workspace::TestOutcome;
+    use domain::workspace::{StepLink, TestOutcome};
     let result = async {
         let (me, actor) = actor(&org).await?;
         let run = me
             .services
-            .workspace
-            .self_test(&actor, object.as_deref())
+            .changes
+            .self_test(&actor, object.as_deref(), record.as_deref())
             .await;
         let steps = run
             .steps
@@ -50,6 +55,9 @@ pub async fn get_connection_test(
                         let help = domain::troubleshooting::anchor_for(&err).map(str::to_owned);
                         ("failed", AppError::from(err).to_string(), help)
                     }
+                    TestOutcome::Refused { said, entry } => {
+                        ("failed", said, entry.map(str::to_owned))
+                    }
                     TestOutcome::NotRun => {
                         ("not run", "Not run: an earlier step failed.".into(), None)
                     }
@@ -60,12 +68,25 @@ pub async fn get_connection_test(
                     took_ms: step.took.as_millis() as u64,
                     said,
                     help,
+                    link: step.link.map(|link| match link {
+                        StepLink::Proposal(id) => (
+                            format!("/o/{org}/salesforce/changes/{id}"),
+                            "Review your test update".to_owned(),
+                        ),
+                        StepLink::Prepare { object, record_id } => (
+                            format!(
+                                "/o/{org}/salesforce/prepare?object={object}&action=update&id={record_id}"
+                            ),
+                            "Prepare a test update".to_owned(),
+                        ),
+                    }),
                 }
             })
             .collect();
         Ok(ConnectionTest {
             context: super::context::server::org_context(&me.services, &actor).await?,
             object: run.object,
+            record: run.record.unwrap_or_default(),
             steps,
         })
     }

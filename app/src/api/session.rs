@@ -19,6 +19,7 @@ const STEP_UP_KEY: &str = "step_up";
 const PARKED_KEY: &str = "parked_change";
 const DRAFT_KEY: &str = "draft";
 const NOTICE_KEY: &str = "notice";
+const NOTICE_ENTRY_KEY: &str = "notice_entry";
 const FRESH_TOKEN_KEY: &str = "fresh_access_token";
 const TOKEN_DRAFT_KEY: &str = "access_token_draft";
 
@@ -129,11 +130,29 @@ impl TypedSession {
 
     /// A one-time message for the next page (e.g. "saved, version 3").
     pub async fn set_notice(&self, notice: &str) -> Result<(), AppError> {
-        self.set(NOTICE_KEY, notice).await
+        self.set_notice_with_entry(notice, None).await
     }
 
     pub async fn take_notice(&self) -> Result<Option<String>, AppError> {
         self.take(NOTICE_KEY).await
+    }
+
+    /// A notice about a Salesforce error, with the troubleshooting entry that explains it.
+    pub async fn set_notice_with_entry(
+        &self,
+        notice: &str,
+        entry: Option<&str>,
+    ) -> Result<(), AppError> {
+        self.set(NOTICE_KEY, notice).await?;
+        match entry {
+            Some(entry) => self.set(NOTICE_ENTRY_KEY, entry).await,
+            None => self.take::<String>(NOTICE_ENTRY_KEY).await.map(drop),
+        }
+    }
+
+    /// The troubleshooting entry of the notice, taken with it.
+    pub async fn take_notice_entry(&self) -> Result<Option<String>, AppError> {
+        self.take(NOTICE_ENTRY_KEY).await
     }
 
     /// A refused form submission, kept for the form to show again with every input.

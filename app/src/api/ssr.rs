@@ -173,6 +173,9 @@ pub fn salesforce_error(err: salesforce::Error) -> AppError {
         E::Permission(f) if f.code() == Some("INSUFFICIENT_ACCESS_OR_READONLY") => (403, format!(
             "Your Salesforce user can see this record but may not change it (sharing or object permissions).{}", said(f)
         )),
+        E::Permission(f) if matches!(f.code(), Some("API_CURRENTLY_DISABLED" | "API_DISABLED_FOR_ORG")) => (403, format!(
+            "Your Salesforce user has no API access: Sofie works through the API, so nothing can be read or changed. Ask your Salesforce admin for the “API Enabled” permission on your profile or a permission set.{}", said(f)
+        )),
         E::Permission(_) => (403, "Your Salesforce user may not see this (object or field permissions). Confirm the connected Salesforce user can see the record directly in Salesforce.".to_string()),
         E::NotFound(_) => (404, "Not found, or not visible to your Salesforce user.".to_string()),
         E::Api(f) if matches!(f.code(), Some("MALFORMED_QUERY" | "MALFORMED_SEARCH" | "INVALID_SEARCH")) => (400, format!(

@@ -1,5 +1,6 @@
-//! `/o/:org/integrations/salesforce/test[?object=…]`: "Test my connection". Opening the page runs
-//! the steps (reads only) through the person's own connection and shows each one's outcome.
+//! `/o/:org/integrations/salesforce/test[?object=…&record=…]`: "Test my connection". Opening the
+//! page runs the steps (reads only) through the person's own connection and shows each one's
+//! outcome; with a test record, step 6 links to its prepared update, or to the form for one.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,9 +19,10 @@ pub fn ConnectionTestPage() -> impl IntoView {
             (
                 params.read().get("org").unwrap_or_default(),
                 query.read().get("object"),
+                query.read().get("record"),
             )
         },
-        |(org, object)| get_connection_test(org, object),
+        |(org, object, record)| get_connection_test(org, object, record),
     );
     guarded(data, |data| {
         let org = data.context.org_slug.clone();
@@ -47,6 +49,7 @@ pub fn ConnectionTestPage() -> impl IntoView {
                         " — " {mark}
                         {(s.state != "not run").then(|| format!(" in {} ms", s.took_ms))}
                         <p>{s.said.clone()}</p>
+                        {s.link.clone().map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
                         {s.help.clone().map(|anchor| view! {
                             <p><a href=format!("/o/{org}/integrations/salesforce/troubleshooting#{anchor}")>
                                 "What this means, and what to do"
@@ -64,6 +67,9 @@ pub fn ConnectionTestPage() -> impl IntoView {
                 <form method="get" class="filters">
                     <label>"Object to test (API name)"
                         <input type="text" name="object" value=data.object.clone() />
+                    </label>
+                    <label>"Test record Id (optional: adds step 6, a prepared update of it that waits for your approval)"
+                        <input type="text" name="record" value=data.record.clone() />
                     </label>
                     <button type="submit">"Run the test again"</button>
                 </form>

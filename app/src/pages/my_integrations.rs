@@ -46,7 +46,15 @@ pub fn MyIntegrationsPage() -> impl IntoView {
                     "Your connections to outside services, as " {context.org_name.clone()} " member ("
                     {context.role.clone()} ")."
                 </p>
-                {data.notice.clone().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+                {data.notice.clone().map(|n| {
+                    let help = data.notice_entry.clone().map(|entry| view! {
+                        " "
+                        <a href=format!("/o/{}/integrations/salesforce/troubleshooting#{entry}", context.org_slug)>
+                            "What this means, and what to do"
+                        </a>
+                    });
+                    view! { <p class="notice" role="status">{n} {help}</p> }
+                })}
                 <section class="provider">
                     <h2>"Salesforce"</h2>
                     <SalesforceCard org=context.org_slug.clone() card=data.card.clone() />

@@ -17,6 +17,7 @@ mod prepare;
 mod proposal;
 mod reconcile;
 mod review;
+mod test_update;
 mod values;
 
 use std::sync::Arc;

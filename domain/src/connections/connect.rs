@@ -51,8 +51,12 @@ pub enum CallbackOutcome {
     },
     /// Salesforce sent an error back (Deny, a blocked app…): the advice says what to do.
     Refused(Refusal),
-    /// The exchange or a check of its answer failed; nothing was stored.
-    Failed(String),
+    /// The exchange or a check of its answer failed; nothing was stored. `entry` is the
+    /// troubleshooting entry for the error, when there is one.
+    Failed {
+        message: String,
+        entry: Option<&'static str>,
+    },
 }
 
 /// A Salesforce error returned to the callback, with the values an admin compares.
@@ -241,10 +245,14 @@ impl ConnectionService {
             }
             Callback::Code { code, .. } => match self.exchange(attempt, &code).await {
                 Ok(outcome) => outcome,
-                Err(DomainError::Salesforce(e)) => {
-                    CallbackOutcome::Failed(describe_exchange_error(&e))
-                }
-                Err(DomainError::BadCallback(why)) => CallbackOutcome::Failed(why.to_string()),
+                Err(DomainError::Salesforce(e)) => CallbackOutcome::Failed {
+                    message: describe_exchange_error(&e),
+                    entry: crate::troubleshooting::anchor_for(&DomainError::Salesforce(e)),
+                },
+                Err(DomainError::BadCallback(why)) => CallbackOutcome::Failed {
+                    message: why.to_string(),
+                    entry: None,
+                },
                 Err(other) => return Err(other),
             },
         };

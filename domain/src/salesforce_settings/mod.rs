@@ -3,6 +3,7 @@
 //! needs a fresh password (step-up), and which app applies to each person.
 
 mod effective;
+mod environment;
 mod input;
 mod marking;
 mod preflight;

@@ -45,8 +45,8 @@ const PROPAGATION: Duration = Duration::minutes(10);
 fn environment(host: &LoginHost) -> &'static str {
     use salesforce::HostFamily::*;
     match host.family() {
-        Production => "production (login.salesforce.com)",
-        Sandbox => "sandbox (test.salesforce.com)",
+        Production => "production",
+        Sandbox => "sandbox",
         MyDomainSandbox => "sandbox My Domain",
         MyDomain | MyDomainDevelop => "My Domain",
         _ => "a development login host",
@@ -125,6 +125,18 @@ impl SettingsService {
                 ));
                 return Ok(checks);
             }
+        }
+        let origin = origin_key(&app.origin);
+        if let Some(named) = super::environment::check_environment(
+            &self.db,
+            actor.org.id,
+            &origin,
+            &app.client_id,
+            &host,
+        )
+        .await?
+        {
+            checks.push(named);
         }
         let mut accepted = None;
         for callback in callbacks {
@@ -241,7 +253,6 @@ impl SettingsService {
                 }
             });
         }
-        let origin = origin_key(&app.origin);
         let since = saved.updated_at;
         if let Some(met) =
             super::refusals::check_refusals(&self.db, actor.org.id, &origin, &app.client_id, since)

@@ -21,7 +21,7 @@ pub use query::{Cell, LimitNote, QueryPage};
 pub use record::{FieldGroup, RecordField, RecordView};
 pub(crate) use record::{display, record_id_of};
 pub use search::{SearchHit, SearchRequest, SearchResults};
-pub use self_test::{TestOutcome, TestRun, TestStep};
+pub use self_test::{StepLink, TestOutcome, TestRun, TestStep};
 
 use crate::access::Actor;
 use crate::connections::{ConnectionService, Upstream};

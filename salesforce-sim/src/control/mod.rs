@@ -6,7 +6,7 @@ mod setup;
 
 pub use faults::{After, Fault, cut_off};
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
@@ -55,11 +55,32 @@ async fn reset(State(ctx): State<Ctx>) -> Response {
 }
 
 /// Adds a connected app, or replaces the one with the same client id.
-async fn register_app(State(ctx): State<Ctx>, Json(app): Json<ConnectedApp>) -> Response {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Propagation {
+    /// Salesforce answers with the app as it was until this many milliseconds have passed.
+    propagates_in_ms: Option<i64>,
+}
+
+/// Registers or replaces an app; with `?propagates_in_ms=N` the change takes effect only after
+/// N ms, as Salesforce's "changes can take several minutes to propagate".
+async fn register_app(
+    State(ctx): State<Ctx>,
+    Query(propagation): Query<Propagation>,
+    Json(app): Json<ConnectedApp>,
+) -> Response {
     let mut state = ctx.sim.lock();
-    state.apps.retain(|a| a.client_id != app.client_id);
     let body = json!({ "client_id": app.client_id });
-    state.apps.push(app);
+    match propagation.propagates_in_ms {
+        Some(delay) => state.propagating.push((now_ms() + delay, app)),
+        None => {
+            state
+                .propagating
+                .retain(|(_, a)| a.client_id != app.client_id);
+            state.apps.retain(|a| a.client_id != app.client_id);
+            state.apps.push(app);
+        }
+    }
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
@@ -120,6 +141,7 @@ async fn register_user(State(ctx): State<Ctx>, Json(new): Json<NewUser>) -> Resp
         last_name: new.last_name.unwrap_or_else(|| "User".into()),
         active: true,
         frozen: false,
+        api_enabled: true,
     };
     let body = json!({ "user_id": user.user_id, "org_id": user.org_id, "username": user.username });
     state.users.push(user);
@@ -144,13 +166,15 @@ async fn revoke_user(State(ctx): State<Ctx>, Path(username): Path<String>) -> Re
 struct UserChange {
     active: Option<bool>,
     frozen: Option<bool>,
+    api_enabled: Option<bool>,
     profile: Option<Profile>,
     password: Option<String>,
 }
 
 /// Changes a user at run time. Freezing (`active: false`) ends their sessions at once; refreshes
 /// then answer `inactive_user` and the sign-in page refuses them. A new profile applies to the
-/// next request, as when an admin edits permissions (describe and FLS change under the client).
+/// next request, as when an admin edits permissions (describe and FLS change under the client),
+/// and so does `api_enabled`.
 async fn change_user(
     State(ctx): State<Ctx>,
     Path(username): Path<String>,
@@ -166,12 +190,16 @@ async fn change_user(
     };
     user.active = change.active.unwrap_or(user.active);
     user.frozen = change.frozen.unwrap_or(user.frozen);
+    user.api_enabled = change.api_enabled.unwrap_or(user.api_enabled);
     let moved = change.profile.filter(|p| *p != user.profile);
     user.profile = change.profile.unwrap_or(user.profile);
     if let Some(password) = change.password {
         user.password = password;
     }
-    let body = json!({ "username": user.username, "active": user.active, "frozen": user.frozen, "profile": user.profile });
+    let body = json!({
+        "username": user.username, "active": user.active, "frozen": user.frozen,
+        "api_enabled": user.api_enabled, "profile": user.profile,
+    });
     let (user_id, frozen) = (user.user_id.clone(), !user.active || user.frozen);
     // The user's describes changed: a client revalidating its cached copy must get the new one.
     if let Some(profile) = moved {

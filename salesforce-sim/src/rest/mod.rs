@@ -1,7 +1,8 @@
 //! The REST API on the instance hosts: `/services/data/...`.
 //!
 //! One middleware does what Salesforce does before any resource runs: version check, bearer
-//! session check (expired or revoked → 401 INVALID_SESSION_ID), the org must live on this
+//! session check (expired or revoked → 401 INVALID_SESSION_ID), the user's "API Enabled"
+//! permission (403 API_CURRENTLY_DISABLED), the org must live on this
 //! instance, the daily API allocation, and `Sforce-Limit-Info` on the way out.
 
 mod assignment;
@@ -263,9 +264,18 @@ async fn authenticate(State(ctx): State<Ctx>, mut request: Request, next: Next) 
         let identity_url = login_host
             .map(|h| format!("{}/id/{org_id}/{user_id}", ctx.sim.url(h)))
             .unwrap_or_default();
-        let Some(profile) = state.user(&user_id).map(|u| u.profile) else {
+        let Some((profile, api_enabled)) = state.user(&user_id).map(|u| (u.profile, u.api_enabled))
+        else {
             return invalid();
         };
+        if !api_enabled {
+            return rest_error(
+                StatusCode::FORBIDDEN,
+                "API_CURRENTLY_DISABLED",
+                "API is disabled for this User",
+                &[],
+            );
+        }
         let Some(org) = state.org_mut(&org_id) else {
             return invalid();
         };

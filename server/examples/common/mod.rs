@@ -49,7 +49,7 @@ pub fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u1
             salesforce_sim::config::DEMO_CLIENT_SECRET,
         )),
         salesforce_auth_base_url: sim.login_production.clone(),
-        salesforce_dev_origins: sim.all_origins(),
+        salesforce_dev_origins: sim.dev_origins(),
         trusted_proxies: vec![],
         salesforce_timeout_secs: 60,
         query_max_rows: 10_000,

@@ -166,7 +166,17 @@ async fn salesforces_error_answers_become_advice_with_the_values_to_compare() {
             && shown.contains("/api/integrations/callback/salesforce"),
         "{shown}"
     );
+    assert!(
+        shown.contains(r#"href="/o/acme/integrations/salesforce/troubleshooting#access_denied">What this means, and what to do</a>"#),
+        "{shown}"
+    );
     assert!(shown.contains("Not connected"));
+    // The entry went with its notice.
+    assert!(
+        !page(w, &mia, MY_INTEGRATIONS)
+            .await
+            .contains("What this means")
+    );
 
     // A blocked app: the organization uses the simulator's blocked app.
     world.use_app("organization", "blocked-client").await;
@@ -180,6 +190,7 @@ async fn salesforces_error_answers_become_advice_with_the_values_to_compare() {
         ),
         "{shown}"
     );
+    assert!(shown.contains("/o/acme/integrations/salesforce/troubleshooting#OAUTH_APP_BLOCKED"));
     assert_eq!(token_calls(sim).await, 0);
 }
 

@@ -80,7 +80,7 @@ async fn five_hundred_calls_on_an_expired_token_refresh_once() {
     connect(w, &mia, ADMIN).await;
     let urls = &world.sim.urls;
     let env = [
-        ("SOFIE_SALESFORCE_DEV_ORIGINS", urls.all_origins().join(",")),
+        ("SOFIE_SALESFORCE_DEV_ORIGINS", urls.dev_origins().join(",")),
         ("SOFIE_SALESFORCE_CLIENT_ID", "sofie-sim-client".to_string()),
         (
             "SOFIE_SALESFORCE_CLIENT_SECRET",

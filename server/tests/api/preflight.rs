@@ -149,3 +149,94 @@ async fn a_blocked_app_is_named_once_a_person_met_the_refusal() {
     let html = page(w, &admin, CHECK).await;
     assert!(!html.contains("Sign-ins through this app"), "{html}");
 }
+
+#[tokio::test]
+async fn a_sandbox_org_on_the_production_host_is_named_once_someone_connected() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+    let client = "sofie-rotating-client";
+    let secret = format!("{client}-secret");
+    sw.use_app_on("organization", client, &secret, &sw.sim.urls.login_sandbox)
+        .await;
+    // Nobody has connected: the host's name is all there is to go on.
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains("answers as a Salesforce login host: sandbox."),
+        "{html}"
+    );
+    assert!(!html.contains("<strong>Environment</strong>"), "{html}");
+
+    let mia = signed_in(w, "mia@acme.example").await;
+    let authorize = press_connect(w, &mia, None).await;
+    let back = at_salesforce(&authorize, ("admin@acme.sim.uat", "admin-pass-1"), true).await;
+    arrive(w, &mia, &back).await;
+    assert_eq!(the_connection(w).await.unwrap().sf_is_sandbox, Some(true));
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains(r#"<li class="step green"><strong>Environment</strong>"#)
+            && html.contains("are sandboxes, as"),
+        "{html}"
+    );
+
+    // The admin moves the app to the production host: the sandbox people use is named.
+    sw.use_app_on(
+        "organization",
+        client,
+        &secret,
+        &sw.sim.urls.login_production,
+    )
+    .await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(
+        html.contains(r#"<li class="step red"><strong>Environment</strong>"#),
+        "{html}"
+    );
+    let said = format!(
+        "1 of the 1 Salesforce organizations people connected to through this app is a sandbox (Organization.IsSandbox), but {} is the production login host",
+        sw.sim.urls.login_production
+    );
+    assert!(html.contains(&said), "{html}");
+    assert!(html.contains(
+        "Use https://test.salesforce.com or your sandbox My Domain for sandbox testing."
+    ));
+}
+
+#[tokio::test]
+async fn a_callback_still_propagating_is_red_with_the_note_and_green_on_the_re_run() {
+    let sw = sf_world().await;
+    let w = &sw.w;
+    let admin = signed_in(w, "admin@acme.example").await;
+    // The admin registers Sofie's callback on a new app; Salesforce has not caught up yet.
+    let app = serde_json::json!({
+        "name": "Just Changed", "client_id": "just-changed", "client_secret": "just-changed-secret",
+        "callback_urls": [format!("{}/api/integrations/callback/salesforce", w.app.address)],
+    });
+    let (status, _) = control(
+        &sw.sim,
+        reqwest::Method::POST,
+        "/__sim/apps?propagates_in_ms=1500",
+        Some(app),
+    )
+    .await;
+    assert_eq!(status, 201);
+    sw.use_app("organization", "just-changed").await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(html.contains("invalid_client_id"), "{html}");
+    assert!(
+        html.contains(r#"<li class="step amber"><strong>Recently saved</strong>"#)
+            && html.contains("Salesforce app changes can take several minutes to propagate"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"href="{CHECK}" class="button secondary">Run the checks again</a>"#
+        )),
+        "{html}"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    let html = page(w, &admin, CHECK).await;
+    assert!(html.contains("No check failed."), "{html}");
+    assert!(!html.contains("Recently saved"), "{html}");
+}

@@ -89,16 +89,19 @@ impl SfWorld {
 
     /// Like `use_app`, with `secret` as the organization app's Client Secret.
     pub async fn use_app_with_secret(&self, source: &str, client_id: &str, secret: &str) {
+        let host = self.sim.urls.login_production.clone();
+        self.use_app_on(source, client_id, secret, &host).await;
+    }
+
+    /// Like `use_app_with_secret`, on the login host `host`.
+    pub async fn use_app_on(&self, source: &str, client_id: &str, secret: &str, host: &str) {
         use domain::salesforce_settings::{
             AppSource, AuthBaseUrl, ClientId, Scope, SecretChange, SettingsInput,
         };
         let host = (source == "organization").then(|| {
-            AuthBaseUrl::parse(
-                &self.sim.urls.login_production,
-                &self.w.app.settings.host_policy,
-            )
-            .unwrap()
-            .unwrap()
+            AuthBaseUrl::parse(host, &self.w.app.settings.host_policy)
+                .unwrap()
+                .unwrap()
         });
         let secret = match source {
             "organization" => SecretChange::Replace(secret.to_owned().into()),
