@@ -28,6 +28,63 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// Why the database cannot serve requests now.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("the database does not answer")]
+    Unreachable(#[source] DbErr),
+    #[error(
+        "the schema holds migrations this build does not know (was it migrated by a newer build?)"
+    )]
+    UnknownSchema(#[source] DbErr),
+    #[error("the schema is {} migration(s) behind: {}", .0.len(), .0.join(", "))]
+    Behind(Vec<String>),
+}
+
+/// Whether the database answers and its schema is at this build's latest migration. Reads only,
+/// so a check never changes the schema.
+pub async fn readiness(db: &DatabaseConnection) -> Result<(), NotReady> {
+    db.ping().await.map_err(NotReady::Unreachable)?;
+    let pending = Migrator::get_pending_migrations_read_only(db)
+        .await
+        .map_err(NotReady::UnknownSchema)?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(NotReady::Behind(
+            pending.iter().map(|m| m.name().to_owned()).collect(),
+        ))
+    }
+}
+
+/// Writes a consistent copy of a SQLite database to `file` (`VACUUM INTO`), safe while the
+/// server runs: other connections go on reading and writing. PostgreSQL has `pg_dump`.
+pub async fn backup(db: &DatabaseConnection, file: &std::path::Path) -> Result<(), BackupError> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Err(BackupError::NotSqlite);
+    }
+    if file.exists() {
+        return Err(BackupError::Exists(file.display().to_string()));
+    }
+    let path = file.to_str().ok_or(BackupError::BadPath)?;
+    let statement =
+        sea_orm::Statement::from_sql_and_values(DbBackend::Sqlite, "VACUUM INTO ?", [path.into()]);
+    db.execute_raw(statement).await.map_err(BackupError::Db)?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("backups are for SQLite; back up PostgreSQL with pg_dump")]
+    NotSqlite,
+    #[error("{0} exists; choose a new file so no backup is overwritten")]
+    Exists(String),
+    #[error("the backup path must be valid UTF-8")]
+    BadPath,
+    #[error("the backup failed: {0}")]
+    Db(DbErr),
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -22,7 +22,15 @@ pub enum Command {
     /// Run the web server (the default). Migrates the database first.
     Serve,
     /// Bring the database schema up to date, then exit.
-    Migrate,
+    Migrate {
+        /// Change nothing: exit 0 when the schema is this build's latest, 1 with the pending
+        /// migrations otherwise.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write a consistent copy of the SQLite database to FILE (`VACUUM INTO`), while the server
+    /// runs if it does. FILE must not exist.
+    Backup { file: std::path::PathBuf },
     /// Seed a demo organization with its people into the configured database, print the logins,
     /// then serve.
     Demo,

@@ -105,6 +105,10 @@ pub struct Settings {
     )]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C; then the process exits.
+    #[arg(long, env = "SOFIE_SHUTDOWN_GRACE_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600), global = true)]
+    pub shutdown_grace_secs: u64,
+
     /// Seconds one Salesforce call may take before it counts as an outage.
     #[arg(long, env = "SOFIE_SALESFORCE_TIMEOUT_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=600), global = true)]
     pub salesforce_timeout_secs: u64,

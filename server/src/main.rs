@@ -9,7 +9,10 @@ use server::{admin, keys, telemetry};
 #[tokio::main]
 async fn main() {
     let _ = dotenvy::dotenv();
-    telemetry::init();
+    if let Err(err) = telemetry::init() {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
     let cli = Cli::parse();
     if let Err(err) = run(cli).await {
         eprintln!("error: {err:#}");
@@ -21,11 +24,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(Application::build(&settings).await?).await,
-        Command::Migrate => {
+        Command::Migrate { check } => {
             settings.prepare_sqlite_dir()?;
             let db = domain::db::connect(settings.database_url.expose_secret()).await?;
-            domain::db::migrate(&db).await?;
+            if check {
+                domain::db::readiness(&db).await?;
+            } else {
+                domain::db::migrate(&db).await?;
+            }
             println!("database is up to date");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = domain::db::connect(settings.database_url.expose_secret()).await?;
+            domain::db::backup(&db, &file).await?;
+            println!("backed up to {}", file.display());
             Ok(())
         }
         Command::Demo => demo(settings).await,

@@ -60,6 +60,8 @@ pub struct Application {
     pub settings: SettingsService,
     pub connections: ConnectionService,
     pub changes: Changes,
+    /// How long in-flight requests may take to finish once shutdown starts.
+    grace: Duration,
 }
 
 impl Application {
@@ -144,6 +146,7 @@ impl Application {
             settings: salesforce_settings,
             connections,
             changes,
+            grace: Duration::from_secs(settings.shutdown_grace_secs),
         })
     }
 
@@ -151,14 +154,38 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then stops accepting, lets in-flight requests finish
+    /// within the grace period, and closes the database pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = stopping.send(());
+        });
+        let grace = self.grace;
+        let outcome = tokio::select! {
+            served = serve => served,
+            () = async move {
+                if stopped.await.is_ok() {
+                    tokio::time::sleep(grace).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => {
+                tracing::warn!(grace_secs = grace.as_secs(), "in-flight requests did not finish within the grace period");
+                Ok(())
+            }
+        };
+        if let Err(err) = self.db.close().await {
+            tracing::warn!(error = %err, "closing the database pool failed");
+        }
+        outcome
     }
 }
 
@@ -246,6 +273,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
     );
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .route(CALLBACK_PATH, get(crate::callback::salesforce_callback))
         .route(
             "/o/{org}/salesforce/query.csv",
@@ -291,6 +319,9 @@ pub fn router(state: AppState, edge: Edge) -> Router {
             _,
         >(context, shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(
+            crate::middleware::request_log::mark_route,
+        ))
         .with_state(state.clone());
     // MCP answers bearer tokens only, so it sits outside the session layer.
     let mcp = Router::new()
@@ -335,6 +366,23 @@ pub fn harden(router: Router, headers: HeaderPolicy, allowed: AllowedOrigins) ->
             security_headers,
         ))
         .layer(axum::middleware::from_fn(request_log))
+}
+
+/// Readiness, for a load balancer: 200 only while the database answers and its schema is this
+/// build's latest; 503 with the reason otherwise. `/healthz` says only that the process runs.
+async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+    match domain::db::readiness(&state.services.db).await {
+        Ok(()) => "ready".into_response(),
+        Err(why) => {
+            let cause = std::error::Error::source(&why).map(ToString::to_string);
+            tracing::warn!(reason = %why, cause, "not ready");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!("not ready: {why}\n"),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn server_fn_handler(State(state): State<AppState>, request: Request) -> impl IntoResponse {

@@ -52,6 +52,7 @@ pub fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u1
         salesforce_dev_origins: sim.dev_origins(),
         trusted_proxies: vec![],
         salesforce_timeout_secs: 60,
+        shutdown_grace_secs: 20,
         query_max_rows: 10_000,
         describe_max_age_secs: 300,
         describe_cache_mib: 64,

@@ -16,7 +16,7 @@ pub struct Sofie {
 }
 
 impl Sofie {
-    async fn new() -> Self {
+    pub async fn new() -> Self {
         Self {
             database_url: fresh_database_url().await,
             keys: Vault::generate_key_ring().expose_secret().to_string(),
@@ -64,6 +64,10 @@ impl Sofie {
                 .unwrap();
         }
         child.wait_with_output().unwrap()
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     pub fn ok(&self, args: &[&str]) -> String {

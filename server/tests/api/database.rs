@@ -34,6 +34,41 @@ async fn migrations_go_down_and_up_and_match_the_entities() {
 }
 
 #[tokio::test]
+async fn readiness_needs_the_latest_schema_and_a_database_that_answers() {
+    let world = world().await;
+    let app = &world.app;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+
+    // One migration rolled back: the schema is behind this build.
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let behind = app.get("/readyz").await;
+    assert_eq!(behind.status(), 503);
+    let body = behind.text().await.unwrap();
+    let newest = Migrator::migrations().last().unwrap().name().to_owned();
+    assert!(
+        body.contains("the schema is 1 migration(s) behind") && body.contains(&newest),
+        "{body}"
+    );
+    Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(app.get("/readyz").await.status(), 200);
+
+    app.db.close_by_ref().await.unwrap();
+    let down = app.get("/readyz").await;
+    assert_eq!(down.status(), 503);
+    assert_eq!(
+        down.text().await.unwrap(),
+        "not ready: the database does not answer\n"
+    );
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "alive all the same"
+    );
+}
+
+#[tokio::test]
 async fn a_stopped_database_gives_a_503_page_not_a_crash() {
     let world = world().await;
     let app = &world.app;

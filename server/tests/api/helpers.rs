@@ -74,6 +74,7 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         salesforce_dev_origins: vec![],
         trusted_proxies: vec![],
         salesforce_timeout_secs: 60,
+        shutdown_grace_secs: 20,
         query_max_rows: 10_000,
         // Every describe after the first is revalidated, so the tests see each 304.
         describe_max_age_secs: 0,
@@ -435,6 +436,32 @@ pub struct Server {
     pub address: String,
 }
 
+impl Server {
+    /// Sends SIGTERM, as a process manager stopping the service does.
+    pub fn terminate(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// How the process exited, if it did within `limit`.
+    pub async fn exit_within(
+        &mut self,
+        limit: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -463,6 +490,16 @@ pub async fn serve(
     keys: &secrecy::SecretString,
     env: &[(&str, String)],
 ) -> Server {
+    serve_logging(database_url, keys, env, std::process::Stdio::null()).await
+}
+
+/// Like `serve`, its log (`RUST_LOG` from `env`, `error` otherwise) going to `log`.
+pub async fn serve_logging(
+    database_url: &str,
+    keys: &secrecy::SecretString,
+    env: &[(&str, String)],
+    log: std::process::Stdio,
+) -> Server {
     let port = free_port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sofie"))
         .arg("serve")
@@ -474,7 +511,7 @@ pub async fn serve(
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(std::process::Stdio::null())
+        .stdout(log)
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
