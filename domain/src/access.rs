@@ -80,12 +80,16 @@ pub async fn actor_in(
     slug: &str,
 ) -> DomainResult<Actor> {
     let not_found = || DomainError::NotFound("organization".into());
-    let org = organization::Entity::find()
+    // The organization and the membership in one statement.
+    let (membership, org) = org_membership::Entity::find()
+        .filter(org_membership::Column::UserId.eq(user.id))
+        .find_also_related(organization::Entity)
         .filter(organization::Column::Slug.eq(slug))
         .one(db)
         .await?
         .ok_or_else(not_found)?;
-    actor_of(db, user, authn, org).await?.ok_or_else(not_found)
+    let org = org.ok_or_else(not_found)?;
+    actor_with(db, user, authn, org, &membership).await
 }
 
 /// The actor for `user` in `org`, or `None` when they are not a member of it.
@@ -101,10 +105,24 @@ pub async fn actor_of(
     else {
         return Ok(None);
     };
+    actor_with(db, user, authn, org, &membership)
+        .await
+        .map(Some)
+}
+
+/// The actor for a member, their groups in `org` read here.
+async fn actor_with(
+    db: &DatabaseConnection,
+    user: user::Model,
+    authn: Authn,
+    org: organization::Model,
+    membership: &org_membership::Model,
+) -> DomainResult<Actor> {
     let role = OrgRole::parse(&membership.role)?;
     let groups = group_membership::Entity::find()
         .filter(group_membership::Column::UserId.eq(user.id))
         .find_also_related(group::Entity)
+        .filter(group::Column::OrgId.eq(org.id))
         .all(db)
         .await?
         .into_iter()
@@ -116,13 +134,13 @@ pub async fn actor_of(
             })
         })
         .collect();
-    Ok(Some(Actor {
+    Ok(Actor {
         user,
         org,
         role,
         groups,
         authn,
-    }))
+    })
 }
 
 /// Records that `actor` was refused `what`.

@@ -12,6 +12,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod keys;
+pub mod metrics;
 pub mod names;
 pub mod offboarding;
 pub mod password;

@@ -17,7 +17,7 @@ pub mod soql;
 pub mod sosl;
 
 pub use error::{ApiErrorEntry, Error, Fault, GrantCause};
-pub use http::{HttpClient, HttpConfig};
+pub use http::{Call, CallObserver, HttpClient, HttpConfig};
 pub use limit_info::{LimitInfo, Usage};
 pub use login_host::{HostError, HostFamily, HostPolicy, LoginHost, ParsedLoginHost, PastedKind};
 pub use record_id::{RecordId, RecordIdError};

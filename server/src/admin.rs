@@ -25,7 +25,14 @@ async fn connections(
     let vault = std::sync::Arc::new(domain::vault::Vault::from_key_ring(&settings.key_ring()?)?);
     vault.verify_against(db).await??;
     let origins = settings.origins(settings.site_addr)?;
-    Ok(crate::startup::salesforce_services(settings, &origins, db, &vault)?.1)
+    Ok(crate::startup::salesforce_services(
+        settings,
+        &origins,
+        db,
+        &vault,
+        &domain::metrics::Metrics::default(),
+    )?
+    .1)
 }
 
 pub async fn run(

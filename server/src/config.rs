@@ -105,6 +105,11 @@ pub struct Settings {
     )]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// The bearer token `GET /metrics` wants (Prometheus text); without it `/metrics` is not
+    /// served. At least 32 characters.
+    #[arg(long, env = "SOFIE_METRICS_TOKEN", value_parser = metrics_token, hide_env_values = true, global = true)]
+    pub metrics_token: Option<SecretString>,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C; then the process exits.
     #[arg(long, env = "SOFIE_SHUTDOWN_GRACE_SECS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=600), global = true)]
     pub shutdown_grace_secs: u64,
@@ -134,6 +139,14 @@ pub struct Settings {
     /// more answer 429 with Retry-After.
     #[arg(long, env = "SOFIE_TOOL_CALLS_PER_MINUTE", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=100_000), global = true)]
     pub tool_calls_per_minute: i64,
+}
+
+/// A bearer token long enough that guessing it is hopeless.
+fn metrics_token(raw: &str) -> Result<SecretString, String> {
+    if raw.trim().len() < 32 {
+        return Err("SOFIE_METRICS_TOKEN must be at least 32 characters".into());
+    }
+    Ok(SecretString::from(raw.trim().to_owned()))
 }
 
 /// A CIDR, or a bare address meaning just that address.

@@ -12,6 +12,7 @@ pub mod csv_export;
 pub mod demo;
 pub mod keys;
 pub mod mcp;
+pub mod metrics;
 pub mod middleware;
 pub mod session_store;
 pub mod startup;

@@ -16,6 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use domain::auth::SignIn;
 use domain::connections::ConnectionService;
+use domain::metrics::Metrics;
 use domain::password::Passwords;
 use domain::salesforce_settings::SettingsService;
 use domain::vault::Vault;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub services: Services,
     /// Each personal access token's allowance of tool calls.
     pub token_rate: domain::tokens::Rate,
+    /// The bearer token `/metrics` wants; without one `/metrics` is not served.
+    pub metrics_token: Option<Arc<secrecy::SecretString>>,
 }
 
 pub struct Application {
@@ -68,7 +71,9 @@ impl Application {
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
         let key_ring = settings.key_ring()?;
         settings.prepare_sqlite_dir()?;
-        let db = domain::db::connect(settings.database_url.expose_secret()).await?;
+        let metrics = Metrics::default();
+        let mut db = domain::db::connect(settings.database_url.expose_secret()).await?;
+        metrics.count_statements(&mut db);
         domain::db::migrate(&db).await?;
         let vault = Vault::from_key_ring(&key_ring)?;
         vault.verify_against(&db).await??;
@@ -84,7 +89,7 @@ impl Application {
             .build();
         let vault = Arc::new(vault);
         let (salesforce_settings, connections) =
-            salesforce_services(settings, &origins, &db, &vault)?;
+            salesforce_services(settings, &origins, &db, &vault, &metrics)?;
         let callback_urls = connections
             .callback_urls
             .iter()
@@ -127,6 +132,7 @@ impl Application {
                     calls: settings.tool_calls_per_minute,
                     per_secs: 60,
                 },
+                metrics_token: settings.metrics_token.clone().map(Arc::new),
             },
             Edge {
                 https,
@@ -196,11 +202,13 @@ pub fn salesforce_services(
     origins: &[url::Url],
     db: &DatabaseConnection,
     vault: &Arc<Vault>,
+    metrics: &Metrics,
 ) -> anyhow::Result<(SettingsService, ConnectionService)> {
     let host_policy = settings.host_policy(origins)?;
     let http = salesforce::HttpClient::new(salesforce::HttpConfig {
         policy: host_policy.clone(),
         timeout: std::time::Duration::from_secs(settings.salesforce_timeout_secs),
+        observer: Some(metrics.salesforce_observer()),
         ..Default::default()
     })?;
     let salesforce_settings = SettingsService {
@@ -224,7 +232,8 @@ pub fn salesforce_services(
         salesforce_settings.clone(),
         http,
         callback_urls,
-    );
+    )
+    .with_metrics(metrics.clone());
     Ok((salesforce_settings, connections))
 }
 
@@ -256,6 +265,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         trusted_proxies,
         origins,
     } = edge;
+    let metrics = state.services.connections.metrics.clone();
     let routes = generate_route_list(App);
     let context = provide_request_context(state.services.clone());
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
@@ -274,6 +284,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(crate::metrics::metrics))
         .route(CALLBACK_PATH, get(crate::callback::salesforce_callback))
         .route(
             "/o/{org}/salesforce/query.csv",
@@ -322,6 +333,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .layer(axum::middleware::from_fn(
             crate::middleware::request_log::mark_route,
         ))
+        .layer(axum::middleware::from_fn(fresh_request_cache))
         .with_state(state.clone());
     // MCP answers bearer tokens only, so it sits outside the session layer.
     let mcp = Router::new()
@@ -349,6 +361,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
             .merge(crate::middleware::stall_retry::retry_stalled_renders(pages)),
         HeaderPolicy { https },
         allowed,
+        metrics,
     )
     .layer(axum::middleware::from_fn_with_state(
         trusted_proxies,
@@ -358,14 +371,30 @@ pub fn router(state: AppState, edge: Edge) -> Router {
 
 /// The layers every response passes through, innermost first: size, time and panic limits; the
 /// cross-site check; security headers (on error pages too); the request log.
-pub fn harden(router: Router, headers: HeaderPolicy, allowed: AllowedOrigins) -> Router {
+pub fn harden(
+    router: Router,
+    headers: HeaderPolicy,
+    allowed: AllowedOrigins,
+    metrics: Metrics,
+) -> Router {
     limits::limit(router)
         .layer(axum::middleware::from_fn_with_state(allowed, origin_check))
         .layer(axum::middleware::from_fn_with_state(
             headers,
             security_headers,
         ))
-        .layer(axum::middleware::from_fn(request_log))
+        .layer(axum::middleware::from_fn_with_state(metrics, request_log))
+}
+
+/// Each request its own look-up of who is signed in, shared by the server functions of its page.
+async fn fresh_request_cache(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    request
+        .extensions_mut()
+        .insert(app::api::ssr::RequestCache::default());
+    next.run(request).await
 }
 
 /// Readiness, for a load balancer: 200 only while the database answers and its schema is this

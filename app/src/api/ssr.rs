@@ -80,6 +80,7 @@ pub async fn client_ip() -> Option<String> {
 
 /// The signed-in, enabled person of this request, with their session and what it proves. The
 /// one way server functions and handlers learn who is acting.
+#[derive(Clone)]
 pub struct SignedIn {
     pub services: Services,
     pub session: TypedSession,
@@ -129,17 +130,57 @@ impl SignedIn {
     }
 }
 
+/// Who a page render is for, looked up once however many of the page's server functions ask.
+/// The server puts a fresh one on every request; only GETs use it, as nothing a GET does changes
+/// the session or the roles.
+#[derive(Clone, Default)]
+pub struct RequestCache(Arc<Cached>);
+
+#[derive(Default)]
+struct Cached {
+    signed_in: tokio::sync::OnceCell<SignedIn>,
+    actor: tokio::sync::OnceCell<(String, Actor)>,
+}
+
+fn request_cache(parts: &Parts) -> Option<RequestCache> {
+    (parts.method == http::Method::GET)
+        .then(|| parts.extensions.get::<RequestCache>().cloned())
+        .flatten()
+}
+
 /// The signed-in person of the current server function or page.
 pub async fn signed_in() -> Result<SignedIn, AppError> {
     let services = services()?;
     let mut parts = request_parts()?;
-    SignedIn::from_request_parts(&mut parts, &services).await
+    match request_cache(&parts) {
+        Some(cache) => cache
+            .0
+            .signed_in
+            .get_or_try_init(|| SignedIn::from_request_parts(&mut parts, &services))
+            .await
+            .cloned(),
+        None => SignedIn::from_request_parts(&mut parts, &services).await,
+    }
 }
 
 /// The signed-in person acting in organization `org`.
 pub async fn actor(org: &str) -> Result<(SignedIn, Actor), AppError> {
     let me = signed_in().await?;
-    let actor = me.actor(org).await?;
+    let cache = request_parts().ok().as_ref().and_then(request_cache);
+    let Some(cache) = cache else {
+        let actor = me.actor(org).await?;
+        return Ok((me, actor));
+    };
+    let (slug, actor) = cache
+        .0
+        .actor
+        .get_or_try_init(|| async { Ok::<_, AppError>((org.to_owned(), me.actor(org).await?)) })
+        .await?;
+    let actor = if slug == org {
+        actor.clone()
+    } else {
+        me.actor(org).await?
+    };
     Ok((me, actor))
 }
 

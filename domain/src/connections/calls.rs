@@ -316,7 +316,14 @@ impl ConnectionService {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
-        match self.refresh_at_salesforce(&row).await {
+        let refreshed = self.refresh_at_salesforce(&row).await;
+        self.metrics.refresh(match &refreshed {
+            Ok(_) => "ok",
+            Err(DomainError::NeedsReconnect(cause)) => cause.as_str(),
+            Err(DomainError::Salesforce(_)) => "salesforce_error",
+            Err(_) => "error",
+        });
+        match refreshed {
             Ok(tokens) => Ok(tokens),
             Err(err) => {
                 // Release the lease so the next call can try again (a revoked grant was already

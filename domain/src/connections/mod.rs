@@ -50,6 +50,7 @@ pub struct ConnectionService {
     sessions: Arc<Mutex<HashMap<(i64, i64), calls::Session>>>,
     /// API usage per Salesforce organization, from every answer's `Sforce-Limit-Info`.
     pub usage: UsageBook,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl ConnectionService {
@@ -71,7 +72,14 @@ impl ConnectionService {
             touched: Arc::default(),
             sessions: Arc::default(),
             usage: UsageBook::default(),
+            metrics: crate::metrics::Metrics::default(),
         }
+    }
+
+    /// Records refreshes in `metrics` (the application's) instead of a private set.
+    pub fn with_metrics(mut self, metrics: crate::metrics::Metrics) -> Self {
+        self.metrics = metrics;
+        self
     }
 }
 

@@ -57,6 +57,16 @@ impl UsageBook {
             .insert(sf_org_id.to_owned(), reading);
     }
 
+    /// Every Salesforce organization's latest reading.
+    pub fn all(&self) -> Vec<(String, ApiUsage)> {
+        self.by_sf_org
+            .lock()
+            .expect("usage book poisoned")
+            .iter()
+            .map(|(org, usage)| (org.clone(), *usage))
+            .collect()
+    }
+
     pub fn get(&self, sf_org_id: &str) -> Option<ApiUsage> {
         self.by_sf_org
             .lock()

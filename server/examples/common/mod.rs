@@ -57,6 +57,7 @@ pub fn settings(database_url: &str, keys: &SecretString, sim: &SimUrls, port: u1
         describe_max_age_secs: 300,
         describe_cache_mib: 64,
         tool_calls_per_minute: 120,
+        metrics_token: None,
     }
 }
 
@@ -157,8 +158,14 @@ pub async fn services(
     let vault =
         std::sync::Arc::new(Vault::from_key_ring(config.secret_keys.as_ref().unwrap()).unwrap());
     let origins = config.origins(config.site_addr).unwrap();
-    let (settings, connections) =
-        server::startup::salesforce_services(config, &origins, &db, &vault).unwrap();
+    let (settings, connections) = server::startup::salesforce_services(
+        config,
+        &origins,
+        &db,
+        &vault,
+        &domain::metrics::Metrics::default(),
+    )
+    .unwrap();
     (db, vault, settings, connections)
 }
 

@@ -6,10 +6,11 @@
 
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
+use domain::metrics::Metrics;
 use rand::RngCore;
 use tracing::Instrument;
 
@@ -53,7 +54,7 @@ pub async fn mark_route(request: Request, next: Next) -> Response {
     response
 }
 
-pub async fn request_log(request: Request, next: Next) -> Response {
+pub async fn request_log(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let matched = request.extensions().get::<MatchedPath>().cloned();
@@ -71,6 +72,7 @@ pub async fn request_log(request: Request, next: Next) -> Response {
         .map_or_else(|| "(unmatched)".to_owned(), |m| m.as_str().to_owned());
     let status = response.status().as_u16();
     let millis = started.elapsed().as_secs_f64() * 1000.0;
+    metrics.request(&route, status, started.elapsed());
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

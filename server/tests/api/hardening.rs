@@ -123,6 +123,7 @@ async fn a_panicking_handler_answers_the_error_page_and_the_server_keeps_serving
         router,
         HeaderPolicy { https: false },
         AllowedOrigins(Default::default()),
+        domain::metrics::Metrics::default(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

@@ -80,6 +80,7 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
         describe_max_age_secs: 0,
         describe_cache_mib: 64,
         tool_calls_per_minute: 120,
+        metrics_token: None,
     }
 }
 
@@ -99,6 +100,7 @@ pub struct TestApp {
     pub changes: domain::changes::Changes,
     pub database_url: String,
     pub keys: SecretString,
+    pub metrics: domain::metrics::Metrics,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -144,6 +146,7 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
     let db = app.db.clone();
     let salesforce_settings = app.settings.clone();
     let changes = app.changes.clone();
+    let metrics = app.connections.metrics.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -153,6 +156,7 @@ pub async fn spawn_with(settings: &Settings) -> TestApp {
         changes,
         database_url: secrecy::ExposeSecret::expose_secret(&settings.database_url).to_string(),
         keys: settings.secret_keys.clone().expect("tests pass a key ring"),
+        metrics,
     }
 }
 

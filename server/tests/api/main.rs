@@ -18,6 +18,7 @@ mod hardening;
 mod helpers;
 mod keys;
 mod mcp;
+mod metrics;
 mod operations;
 mod preflight;
 mod prompts;

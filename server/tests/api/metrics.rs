@@ -1,0 +1,112 @@
+//! `/metrics` for the operator's scraper, and the statement budget of the busiest pages, held
+//! here so per-request database work cannot creep back.
+
+use reqwest::Method;
+
+use crate::helpers::*;
+use crate::sim::*;
+
+const TOKEN: &str = "metrics-token-for-tests-0123456789abcdef";
+
+async fn scrape(w: &World, token: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(w.app.url("/metrics"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn metrics_need_the_operators_token_and_show_requests_calls_refreshes_and_the_pool() {
+    let sw = sf_world_adjusted(salesforce_sim::SimConfig::default(), |s| {
+        s.metrics_token = Some(TOKEN.to_owned().into());
+    })
+    .await;
+    let w = &sw.w;
+    assert_eq!(scrape(w, None).await.status(), 401);
+    assert_eq!(scrape(w, Some("not-the-token")).await.status(), 401);
+
+    let mia = signed_in(w, "mia@acme.example").await;
+    connect(w, &mia, STANDARD).await;
+    page(w, &mia, "/o/acme/salesforce/objects").await;
+    // An expired access token: the next call refreshes it.
+    control(&sw.sim, Method::POST, "/__sim/tokens/expire", None).await;
+    page(
+        w,
+        &mia,
+        "/o/acme/salesforce/query?q=SELECT+Id+FROM+Account+LIMIT+1",
+    )
+    .await;
+
+    let answer = scrape(w, Some(TOKEN)).await;
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = answer.text().await.unwrap();
+    for line in [
+        r#"sofie_http_request_duration_seconds_count{route="/o/{org}/salesforce/objects",status="2xx"} 1"#,
+        r#"sofie_salesforce_call_duration_seconds_count{operation="describe_global",outcome="ok"}"#,
+        r#"sofie_salesforce_call_duration_seconds_count{operation="token",outcome="ok"}"#,
+        r#"sofie_salesforce_call_duration_seconds_count{operation="query",outcome="ok"}"#,
+        r#"sofie_token_refreshes_total{outcome="ok"} 1"#,
+        r#"sofie_salesforce_connections{status="active"} 1"#,
+        r#"sofie_salesforce_api_requests_allowed{salesforce_org="00D5i0000000001EAA"} 15000"#,
+        r#"sofie_db_pool_connections{state="idle"}"#,
+        r#"sofie_build_info{version=""#,
+        "sofie_db_statements_total ",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // Labels are templates and names, never a query, an id or a token.
+    assert!(!text.contains("SELECT") && !text.contains("mia@"), "{text}");
+}
+
+#[tokio::test]
+async fn without_a_token_configured_metrics_are_not_served() {
+    let w = world().await;
+    assert_eq!(scrape(&w, Some(TOKEN)).await.status(), 404);
+}
+
+/// The fewest statements a signed-in GET of `path` ran in three tries (a background sweep may
+/// land in one).
+async fn statements(w: &World, client: &reqwest::Client, path: &str) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = w.app.metrics.statements();
+        let status = w.app.get_with(client, path).await.status();
+        assert_eq!(status, 200, "{path}");
+        fewest = fewest.min(w.app.metrics.statements() - before);
+    }
+    fewest
+}
+
+#[tokio::test]
+async fn the_busiest_pages_stay_within_their_statement_budget() {
+    let w = world().await;
+    let admin = signed_in(&w, "admin@acme.example").await;
+    if std::env::var("SQLDEBUG").is_ok() {
+        eprintln!("=== ORG");
+        w.app
+            .get_with(&admin, "/o/acme/settings/integrations/salesforce")
+            .await;
+        eprintln!("=== MINE");
+        w.app.get_with(&admin, "/o/acme/integrations").await;
+        eprintln!("=== END");
+    }
+    let home = statements(&w, &admin, "/").await;
+    let org_salesforce = statements(&w, &admin, "/o/acme/settings/integrations/salesforce").await;
+    let mine = statements(&w, &admin, "/o/acme/integrations").await;
+    println!(
+        "statements per page: home {home}, organization Salesforce {org_salesforce}, My Integrations {mine}"
+    );
+    assert!(home <= 3, "home page: {home} statements");
+    assert!(
+        org_salesforce <= 13,
+        "organization Salesforce page: {org_salesforce}"
+    );
+    assert!(mine <= 8, "My Integrations: {mine}");
+}
