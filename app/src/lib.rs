@@ -9,7 +9,7 @@ pub mod error;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -37,8 +37,6 @@ use pages::{
 };
 
 /// The name of the built wasm, JS and CSS under `/pkg`.
-pub const OUTPUT_NAME: &str = "sofie";
-
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -48,6 +46,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 // No favicon yet: an empty one spares every page a 404.
                 <link rel="icon" href="data:," />
+                // Here rather than in `App`: the file's content-hashed name is known on the server only.
+                <link
+                    id="sofie"
+                    rel="stylesheet"
+                    href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
+                />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -69,7 +73,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="sofie" href=format!("/pkg/{OUTPUT_NAME}.css") />
         <Title text="Sofie" />
         <Router>
             <Routes fallback=NotFoundPage>

@@ -2,7 +2,10 @@
 //! Every lookup is scoped by the actor's organization: another organization's ids answer
 //! "not found", exactly like ids that do not exist.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::entities::{group, group_membership, org_membership, organization, user};
@@ -182,6 +185,108 @@ pub async fn administered_groups(
         .into_iter()
         .filter(|g| actor.administers_group(g.id))
         .collect())
+}
+
+/// The first `n` groups `actor` administers, by name, and whether an org admin's organization
+/// has more: one statement at most (anyone else's groups came with the actor, and all are given).
+pub async fn first_administered_groups(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    n: u64,
+) -> DomainResult<(Vec<group::Model>, bool)> {
+    if !actor.is_org_admin() {
+        let page = administered_groups_page(db, actor, 1, u64::MAX).await?;
+        return Ok((page.groups, false));
+    }
+    let mut groups = group::Entity::find()
+        .filter(group::Column::OrgId.eq(actor.org.id))
+        .order_by_asc(group::Column::Name)
+        .order_by_asc(group::Column::Id)
+        .limit(n + 1)
+        .all(db)
+        .await?;
+    let more = groups.len() as u64 > n;
+    groups.truncate(n as usize);
+    Ok((groups, more))
+}
+
+/// One page of the groups an actor administers, by name, and how many there are in all.
+#[derive(Clone, Debug)]
+pub struct GroupPage {
+    pub groups: Vec<group::Model>,
+    pub total: u64,
+    /// 1-based; a page past the end is the last page.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl GroupPage {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}
+
+/// Page `page` (1-based) of the groups `actor` administers, `per_page` at a time: for an org
+/// admin one statement while the groups fit on a page and two however many there are;
+/// none for anyone else (their groups came with the actor).
+pub async fn administered_groups_page(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    page: u64,
+    per_page: u64,
+) -> DomainResult<GroupPage> {
+    let per_page = per_page.max(1);
+    if !actor.is_org_admin() {
+        let mut groups: Vec<group::Model> = actor
+            .groups
+            .iter()
+            .filter(|g| g.role == GroupRole::Admin)
+            .map(|g| g.group.clone())
+            .collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let total = groups.len() as u64;
+        let page = page.clamp(1, total.div_ceil(per_page).max(1));
+        let groups = groups
+            .into_iter()
+            .skip(((page - 1) * per_page) as usize)
+            .take(per_page as usize)
+            .collect();
+        return Ok(GroupPage {
+            groups,
+            total,
+            page,
+            per_page,
+        });
+    }
+    let paginator = group::Entity::find()
+        .filter(group::Column::OrgId.eq(actor.org.id))
+        .order_by_asc(group::Column::Name)
+        .order_by_asc(group::Column::Id)
+        .paginate(db, per_page);
+    if page <= 1 {
+        let groups = paginator.fetch_page(0).await?;
+        // Most organizations have fewer groups than a page: then the page is the count.
+        let total = if (groups.len() as u64) < per_page {
+            groups.len() as u64
+        } else {
+            paginator.num_items().await?
+        };
+        return Ok(GroupPage {
+            groups,
+            total,
+            page: 1,
+            per_page,
+        });
+    }
+    let total = paginator.num_items().await?;
+    let page = page.clamp(1, total.div_ceil(per_page).max(1));
+    let groups = paginator.fetch_page(page - 1).await?;
+    Ok(GroupPage {
+        groups,
+        total,
+        page,
+        per_page,
+    })
 }
 
 /// A group of the actor's organization that the actor may configure. Another organization's

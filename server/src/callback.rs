@@ -5,11 +5,13 @@
 
 use app::api::ssr::SignedIn;
 use app::error::AppError;
-use axum::extract::RawQuery;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use domain::DomainError;
 use domain::connections::CallbackOutcome;
+
+use crate::assets::Assets;
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -37,14 +39,15 @@ fn see_other(path: &str) -> Response {
 }
 
 /// The 400 page: what went wrong and the way back to Connect.
-fn refused(message: &str, back: &str, back_label: &str) -> Response {
+fn refused(assets: &Assets, message: &str, back: &str, back_label: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Salesforce was not connected</title><link rel=\"stylesheet\" href=\"/pkg/sofie.css\"></head>\
+         <title>Salesforce was not connected</title><link rel=\"stylesheet\" href=\"{}\"></head>\
          <body><main class=\"error-page\"><h1>Salesforce was not connected</h1>\
          <p class=\"error\">{}</p><p>Nothing was stored. Start again with Connect on My Integrations.</p>\
          <p><a href=\"{}\">{}</a></p></main></body></html>",
+        assets.stylesheet_href(),
         escape(message),
         escape(back),
         escape(back_label)
@@ -53,6 +56,7 @@ fn refused(message: &str, back: &str, back_label: &str) -> Response {
 }
 
 pub async fn salesforce_callback(
+    State(assets): State<Assets>,
     signed_in: Result<SignedIn, AppError>,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -60,6 +64,7 @@ pub async fn salesforce_callback(
         Ok(me) => me,
         Err(AppError::Unauthorized) => {
             return refused(
+                &assets,
                 "You are not signed in to Sofie in this browser, so this return from Salesforce cannot be matched to your Connect.",
                 "/login",
                 "Sign in",
@@ -75,7 +80,7 @@ pub async fn salesforce_callback(
         .await;
     let (back, outcome) = match outcome {
         Ok(done) => done,
-        Err(DomainError::BadCallback(why)) => return refused(why, "/", "Back to Sofie"),
+        Err(DomainError::BadCallback(why)) => return refused(&assets, why, "/", "Back to Sofie"),
         Err(other) => return hygiene(AppError::from(other).into_response()),
     };
     let mut entry = None;

@@ -2,6 +2,7 @@
 //! composes them; tests build the same `Application` on a random port.
 
 pub mod admin;
+pub mod assets;
 pub mod audit_export;
 pub mod callback;
 pub mod change_forms;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::api::ssr::Services;
-use app::{App, OUTPUT_NAME, shell};
+use app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, Request, State};
 use axum::response::IntoResponse;
@@ -29,6 +29,7 @@ use tokio::net::TcpListener;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::assets::Assets;
 use crate::config::Settings;
 use crate::middleware::client_ip::{TrustedProxies, client_ip};
 use crate::middleware::limits;
@@ -51,6 +52,7 @@ pub struct AppState {
     pub token_rate: domain::tokens::Rate,
     /// The bearer token `/metrics` wants; without one `/metrics` is not served.
     pub metrics_token: Option<Arc<secrecy::SecretString>>,
+    pub assets: Assets,
 }
 
 pub struct Application {
@@ -81,10 +83,11 @@ impl Application {
         let listener = TcpListener::bind(settings.site_addr).await?;
         let address = listener.local_addr()?;
         let origins = settings.origins(address)?;
+        let assets = Assets::load(&settings.site_root);
         let leptos_options = LeptosOptions::builder()
-            .output_name(OUTPUT_NAME)
+            .output_name(assets.output_name())
             .site_root(settings.site_root.as_str())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(assets.pkg_dir())
             .site_addr(address)
             .build();
         let vault = Arc::new(vault);
@@ -133,6 +136,7 @@ impl Application {
                     per_secs: 60,
                 },
                 metrics_token: settings.metrics_token.clone().map(Arc::new),
+                assets,
             },
             Edge {
                 https,
@@ -266,6 +270,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         origins,
     } = edge;
     let metrics = state.services.connections.metrics.clone();
+    let stylesheet = state.assets.stylesheet_href();
     let routes = generate_route_list(App);
     let context = provide_request_context(state.services.clone());
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.services.db.clone()))
@@ -277,10 +282,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(IDLE_TIMEOUT));
     // Static assets are served outside the session layer: no session lookup per file.
-    let assets = Router::new().route_service(
-        &leptos_axum::site_pkg_dir_service_route_path(&state.leptos_options),
-        leptos_axum::site_pkg_dir_service(&state.leptos_options),
-    );
+    let assets = state.assets.router(&state.leptos_options.site_root);
     let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -362,6 +364,7 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         HeaderPolicy { https },
         allowed,
         metrics,
+        stylesheet,
     )
     .layer(axum::middleware::from_fn_with_state(
         trusted_proxies,
@@ -370,14 +373,16 @@ pub fn router(state: AppState, edge: Edge) -> Router {
 }
 
 /// The layers every response passes through, innermost first: size, time and panic limits; the
-/// cross-site check; security headers (on error pages too); the request log.
+/// cross-site check; security headers (on error pages too); the request log. `stylesheet` styles
+/// the error page.
 pub fn harden(
     router: Router,
     headers: HeaderPolicy,
     allowed: AllowedOrigins,
     metrics: Metrics,
+    stylesheet: String,
 ) -> Router {
-    limits::limit(router)
+    limits::limit(router, stylesheet)
         .layer(axum::middleware::from_fn_with_state(allowed, origin_check))
         .layer(axum::middleware::from_fn_with_state(
             headers,

@@ -36,9 +36,15 @@ pub struct OrgContext {
     pub is_org_admin: bool,
     pub integrations_enabled: bool,
     pub salesforce_enabled: bool,
-    /// Groups whose settings the viewer may open (all groups for org admins).
+    /// Groups whose settings the viewer may open (for org admins, the first few of all groups).
     pub admin_groups: Vec<GroupLink>,
+    /// Whether the organization has more groups than `admin_groups` shows (org admins only; the
+    /// Salesforce settings page lists them all, a page at a time).
+    pub more_groups: bool,
 }
+
+/// How many groups the navigation names before it links to the full list.
+pub const NAV_GROUPS: u64 = 10;
 
 #[server(endpoint = "context/viewer")]
 pub async fn get_viewer() -> Result<Viewer, AppError> {
@@ -90,8 +96,9 @@ pub(crate) mod server {
     }
 
     pub async fn org_context(services: &Services, actor: &Actor) -> Result<OrgContext, AppError> {
-        let admin_groups = domain::access::administered_groups(&services.db, actor)
-            .await?
+        let (groups, more_groups) =
+            domain::access::first_administered_groups(&services.db, actor, NAV_GROUPS).await?;
+        let admin_groups = groups
             .into_iter()
             .map(|g| GroupLink {
                 id: g.id,
@@ -107,6 +114,7 @@ pub(crate) mod server {
             integrations_enabled: actor.org.integrations_enabled,
             salesforce_enabled: actor.org.salesforce_enabled,
             admin_groups,
+            more_groups,
         })
     }
 }

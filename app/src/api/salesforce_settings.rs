@@ -14,17 +14,30 @@ fn ticked(field: &Option<String>) -> bool {
         .is_some_and(|v| !v.is_empty() && v != "off")
 }
 
+/// How many groups the organization page's table shows at a time.
+pub const GROUPS_PER_PAGE: u64 = 50;
+
 #[server(endpoint = "salesforce/org-settings")]
-pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppError> {
+pub async fn get_org_salesforce(
+    org: String,
+    groups_page: Option<u64>,
+) -> Result<OrgSalesforcePage, AppError> {
     use super::ssr::*;
     use domain::salesforce_settings::{SCOPES, Scope};
     let result = async {
         let (me, actor) = actor(&org).await?;
         let page = settings_page(&me, &actor, Scope::Org).await?;
         let settings = &me.services.settings;
-        let groups = settings
-            .group_outcomes(&actor)
-            .await?
+        let (paging, outcomes) = settings
+            .group_outcomes_page(&actor, groups_page.unwrap_or(1), GROUPS_PER_PAGE)
+            .await?;
+        let groups_page = Paging {
+            page: paging.page,
+            pages: paging.pages(),
+            per_page: paging.per_page,
+            total: paging.total,
+        };
+        let groups = outcomes
             .into_iter()
             .map(|outcome| GroupSummary {
                 group: super::context::GroupLink {
@@ -41,6 +54,7 @@ pub async fn get_org_salesforce(org: String) -> Result<OrgSalesforcePage, AppErr
             callback_urls: me.services.callback_urls.to_vec(),
             scopes: SCOPES.join(" "),
             groups,
+            groups_page,
             connections: super::connections::rows(&me, &actor, None).await?,
             tokens: super::tokens::server::org_rows(&me, &actor).await?,
             policy: {

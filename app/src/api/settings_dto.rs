@@ -46,6 +46,16 @@ pub struct GroupSummary {
     pub members_get: EffectiveView,
 }
 
+/// Where one page of a long list stands.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Paging {
+    /// 1-based.
+    pub page: u64,
+    pub pages: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
 /// Common to the organization page and the group override page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SettingsPage {
@@ -64,7 +74,9 @@ pub struct OrgSalesforcePage {
     pub default_app_available: bool,
     pub callback_urls: Vec<String>,
     pub scopes: String,
+    /// One page of the groups, by name.
     pub groups: Vec<GroupSummary>,
+    pub groups_page: Paging,
     pub connections: Vec<super::connections::ConnectionRow>,
     pub policy: super::changes::PolicyView,
     pub tokens: Vec<super::tokens::TokenRow>,

@@ -62,6 +62,15 @@ pub fn Layout(viewer: Viewer, org: Option<OrgContext>, children: Children) -> im
                 }
             })
             .collect_view();
+        let more_groups = org.more_groups.then(|| {
+            view! {
+                <li>
+                    <a href=format!("/o/{}/settings/integrations/salesforce#groups", org.org_slug)>
+                        "Group settings › All groups"
+                    </a>
+                </li>
+            }
+        });
         let audit = (org.is_org_admin || !org.admin_groups.is_empty()).then(|| {
             view! {
                 <li>
@@ -77,6 +86,7 @@ pub fn Layout(viewer: Viewer, org: Option<OrgContext>, children: Children) -> im
                     </li>
                     {settings}
                     {groups}
+                    {more_groups}
                     {audit}
                 </ul>
             </nav>

@@ -73,6 +73,13 @@ pub fn OrgIntegrationsPage() -> impl IntoView {
                             })
                             .collect_view()}
                     </ul>
+                    {context.more_groups.then(|| view! {
+                        <p>
+                            <a href=format!("/o/{}/settings/integrations/salesforce#groups", context.org_slug)>
+                                "All groups, with what their members get"
+                            </a>
+                        </p>
+                    })}
                 </section>
             </Layout>
         }

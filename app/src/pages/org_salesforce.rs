@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::changes::SavePolicy;
 use crate::api::salesforce_settings::{SaveOrgSalesforce, get_org_salesforce};
@@ -19,6 +19,7 @@ use crate::components::tokens::TokensTable;
 #[component]
 pub fn OrgSalesforcePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let step_up = StepUpActions::new();
     let save = ServerAction::<SaveOrgSalesforce>::new();
     let save_policy = ServerAction::<SavePolicy>::new();
@@ -27,13 +28,17 @@ pub fn OrgSalesforcePage() -> impl IntoView {
         move || {
             (
                 params.read().get("org").unwrap_or_default(),
+                query
+                    .read()
+                    .get("groups_page")
+                    .and_then(|p| p.parse::<u64>().ok()),
                 save.version().get()
                     + save_policy.version().get()
                     + revoke.version().get()
                     + step_up.version(),
             )
         },
-        |(org, _)| get_org_salesforce(org),
+        |(org, groups_page, _)| get_org_salesforce(org, groups_page),
     );
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     guarded(page, move |data| {
@@ -65,6 +70,25 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                 }
             })
             .collect_view();
+        let paging = data.groups_page;
+        let groups_nav = (paging.pages > 1).then(|| {
+            let link = |page: u64| {
+                format!("/o/{org}/settings/integrations/salesforce?groups_page={page}#groups")
+            };
+            let first = (paging.page - 1) * paging.per_page + 1;
+            let last = (first + data.groups.len() as u64).saturating_sub(1);
+            view! {
+                <nav class="paging" aria-label="Groups pages">
+                    <span>{format!("Groups {first}–{last} of {}", paging.total)}</span>
+                    {(paging.page > 1).then(|| view! {
+                        <a class="button secondary" href=link(paging.page - 1)>"Previous groups"</a>
+                    })}
+                    {(paging.page < paging.pages).then(|| view! {
+                        <a class="button secondary" href=link(paging.page + 1)>"Next groups"</a>
+                    })}
+                </nav>
+            }
+        });
         let callbacks = data
             .callback_urls
             .iter()
@@ -111,7 +135,7 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                         <em>"Require Proof Key for Code Exchange (PKCE)"</em> " in Salesforce."
                     </p>
                 </section>
-                <section>
+                <section id="groups">
                     <h2>"What each group's members get"</h2>
                     <div class="table-wrap">
                         <table class="data groups">
@@ -120,6 +144,7 @@ pub fn OrgSalesforcePage() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    {groups_nav}
                 </section>
                 <ChangePolicyForm org=org.clone() policy=data.policy.clone() save=save_policy />
                 <section>

@@ -2,7 +2,9 @@
 //! organization's app; the organization's app is its own or Sofie's default; several enabled
 //! overrides mean the person chooses when connecting.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::input::AppSource;
 use super::{DefaultApp, PROVIDER, SCOPES, SettingsService};
@@ -126,10 +128,41 @@ impl SettingsService {
         Ok(org_level(&actor.org, &rows, self.default_app.as_ref()))
     }
 
-    /// What members of each group that `actor` administers get, for the organization page.
+    /// What members of each group that `actor` administers get.
     pub async fn group_outcomes(&self, actor: &Actor) -> DomainResult<Vec<GroupOutcome>> {
         let groups = access::administered_groups(&self.db, actor).await?;
-        group_outcomes(&self.db, &actor.org, groups, self.default_app.as_ref()).await
+        let rows = rows(&self.db, actor.org.id).await?;
+        Ok(group_outcomes(
+            &actor.org,
+            groups,
+            &rows,
+            self.default_app.as_ref(),
+        ))
+    }
+
+    /// What members of one page of those groups get, for the organization page: three
+    /// statements whatever the number of groups.
+    pub async fn group_outcomes_page(
+        &self,
+        actor: &Actor,
+        page: u64,
+        per_page: u64,
+    ) -> DomainResult<(access::GroupPage, Vec<GroupOutcome>)> {
+        let mut page = access::administered_groups_page(&self.db, actor, page, per_page).await?;
+        let ids: Vec<i64> = page.groups.iter().map(|g| g.id).collect();
+        let rows = integration_setting::Entity::find()
+            .filter(integration_setting::Column::OrgId.eq(actor.org.id))
+            .filter(integration_setting::Column::Provider.eq(PROVIDER))
+            .filter(
+                Condition::any()
+                    .add(integration_setting::Column::GroupId.is_null())
+                    .add(integration_setting::Column::GroupId.is_in(ids)),
+            )
+            .all(&self.db)
+            .await?;
+        let groups = std::mem::take(&mut page.groups);
+        let outcomes = group_outcomes(&actor.org, groups, &rows, self.default_app.as_ref());
+        Ok((page, outcomes))
     }
 }
 
@@ -203,32 +236,30 @@ pub struct GroupOutcome {
     pub outcome: Effective,
 }
 
-async fn group_outcomes(
-    db: &DatabaseConnection,
+/// `rows` holds the organization's row and those of (at least) `groups`.
+fn group_outcomes(
     org: &organization::Model,
     groups: Vec<group::Model>,
+    rows: &[integration_setting::Model],
     default_app: Option<&DefaultApp>,
-) -> DomainResult<Vec<GroupOutcome>> {
-    let rows = rows(db, org.id).await?;
-    let base = org_level(org, &rows, default_app);
-    Ok(groups
+) -> Vec<GroupOutcome> {
+    let base = org_level(org, rows, default_app);
+    groups
         .into_iter()
         .map(|group| {
             let row = rows
                 .iter()
                 .find(|r| r.group_id == Some(group.id) && r.enabled);
             let override_enabled = row.is_some();
-            let own = row
-                .filter(|_| master_switch_on(org, &rows))
-                .and_then(|row| {
-                    row_app(
-                        row,
-                        AppOrigin::Group {
-                            id: group.id,
-                            name: group.name.clone(),
-                        },
-                    )
-                });
+            let own = row.filter(|_| master_switch_on(org, rows)).and_then(|row| {
+                row_app(
+                    row,
+                    AppOrigin::Group {
+                        id: group.id,
+                        name: group.name.clone(),
+                    },
+                )
+            });
             let outcome = match own {
                 Some(app) => Effective::Ready {
                     app,
@@ -242,5 +273,5 @@ async fn group_outcomes(
                 outcome,
             }
         })
-        .collect())
+        .collect()
 }

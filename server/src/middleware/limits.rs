@@ -20,8 +20,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// How long one request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Wraps `router` in the body-size, time and panic limits.
-pub fn limit(router: Router) -> Router {
+/// Wraps `router` in the body-size, time and panic limits; `stylesheet` styles the error page.
+pub fn limit(router: Router, stylesheet: String) -> Router {
     router
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(too_large))
@@ -29,7 +29,7 @@ pub fn limit(router: Router) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
-        .layer(CatchPanicLayer::custom(panicked))
+        .layer(CatchPanicLayer::custom(move |_| panicked(&stylesheet)))
 }
 
 const TOO_LARGE: &str =
@@ -87,14 +87,14 @@ fn refuse_too_large(path: &str, headers: &axum::http::HeaderMap) -> Response {
     }
 }
 
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+fn panicked(stylesheet: &str) -> Response {
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(%reference, "a request handler panicked");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         Html(format!(
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title>\
-             <link rel=\"stylesheet\" href=\"/pkg/sofie.css\"></head><body><main><h1>Something went wrong</h1>\
+             <link rel=\"stylesheet\" href=\"{stylesheet}\"></head><body><main><h1>Something went wrong</h1>\
              <p>Something went wrong on our side (reference {reference}). Try again in a moment; \
              if it keeps happening, tell your Sofie operator the reference.</p>\
              <p><a href=\"/\">Back to Sofie</a></p></main></body></html>"

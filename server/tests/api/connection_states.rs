@@ -207,16 +207,7 @@ async fn reconnecting_as_another_salesforce_user_asks_first() {
         "admin@acme.sim",
         "nothing replaced yet"
     );
-    let attempt = confirm.rsplit('/').next().unwrap();
-    let kept = w
-        .app
-        .post_form(
-            &mia,
-            "/api/salesforce/identity-decide",
-            &confirm,
-            &[("org", "acme"), ("attempt", attempt), ("choice", "keep")],
-        )
-        .await;
+    let kept = decide_identity(w, &mia, &confirm, "keep").await;
     assert_eq!(kept.status(), 303);
     assert!(
         page(w, &mia, MY_INTEGRATIONS)
@@ -230,15 +221,7 @@ async fn reconnecting_as_another_salesforce_user_asks_first() {
 
     let other = connect(w, &mia, STANDARD).await;
     let confirm = location(&other);
-    let attempt = confirm.rsplit('/').next().unwrap();
-    w.app
-        .post_form(
-            &mia,
-            "/api/salesforce/identity-decide",
-            &confirm,
-            &[("org", "acme"), ("attempt", attempt), ("choice", "replace")],
-        )
-        .await;
+    decide_identity(w, &mia, &confirm, "replace").await;
     assert_eq!(
         the_connection(w).await.unwrap().sf_username,
         "standard@acme.sim"

@@ -124,6 +124,7 @@ async fn a_panicking_handler_answers_the_error_page_and_the_server_keeps_serving
         HeaderPolicy { https: false },
         AllowedOrigins(Default::default()),
         domain::metrics::Metrics::default(),
+        "/pkg/sofie.0123456789abcdef.css".to_string(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
@@ -139,6 +140,10 @@ async fn a_panicking_handler_answers_the_error_page_and_the_server_keeps_serving
     assert!(
         body.contains("Something went wrong on our side (reference") && !body.contains("a bug"),
         "{body}"
+    );
+    assert!(
+        body.contains("href=\"/pkg/sofie.0123456789abcdef.css\""),
+        "styled with this build's stylesheet"
     );
     let fine = client.get(format!("{address}/fine")).send().await.unwrap();
     assert_eq!(fine.status(), 200, "still serving");

@@ -84,11 +84,26 @@ pub fn settings(database_url: &str, keys: &SecretString) -> Settings {
     }
 }
 
-/// A site folder with a stand-in stylesheet, so asset serving is tested without a wasm build.
+/// The content-hashed name of the tests' stand-in site build.
+pub const TEST_ASSET_NAME: &str = "sofie.0123456789abcdef";
+
+/// A site folder laid out as `scripts/build-site.sh` leaves it (a content-hashed stylesheet with
+/// brotli and gzip copies; the copies' bytes are markers, not real compression), so asset serving
+/// is tested without a wasm build.
+/// Written once per test process, before any app reads it.
 fn test_site_root() -> String {
-    let root = std::env::temp_dir().join("sofie-tests/site");
+    static ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ROOT.get_or_init(write_test_site).clone()
+}
+
+fn write_test_site() -> String {
+    let root = std::env::temp_dir().join(format!("sofie-tests/site-{}", std::process::id()));
     std::fs::create_dir_all(root.join("pkg")).unwrap();
-    std::fs::write(root.join("pkg/sofie.css"), "body { color: black }").unwrap();
+    let css = root.join(format!("pkg/{TEST_ASSET_NAME}.css"));
+    std::fs::write(&css, "body { color: black }").unwrap();
+    std::fs::write(css.with_extension("css.br"), "brotli bytes").unwrap();
+    std::fs::write(css.with_extension("css.gz"), "gzip bytes").unwrap();
+    std::fs::write(root.join("asset-name"), format!("{TEST_ASSET_NAME}\n")).unwrap();
     root.display().to_string()
 }
 

@@ -2,6 +2,7 @@
 //! `SOFIE_TEST_DATABASE=postgres`) a fresh PostgreSQL database, driven as a browser would.
 
 mod access;
+mod assets;
 mod audit_trail;
 mod auth;
 mod changes;
@@ -16,6 +17,7 @@ mod connection_states;
 mod database;
 mod hardening;
 mod helpers;
+mod instances;
 mod keys;
 mod mcp;
 mod metrics;

@@ -110,3 +110,67 @@ async fn the_busiest_pages_stay_within_their_statement_budget() {
     );
     assert!(mine <= 8, "My Integrations: {mine}");
 }
+
+#[tokio::test]
+async fn the_organization_page_costs_the_same_with_many_groups_and_pages_them() {
+    let w = world().await;
+    let admin = signed_in(&w, "admin@acme.example").await;
+    let page = "/o/acme/settings/integrations/salesforce";
+    let with_two = statements(&w, &admin, page).await;
+    for n in 0..58 {
+        w.app.group(&w.acme, &format!("Team {n:03}")).await;
+    }
+    let with_60 = statements(&w, &admin, page).await;
+    for n in 58..118 {
+        w.app.group(&w.acme, &format!("Team {n:03}")).await;
+    }
+    let with_120 = statements(&w, &admin, page).await;
+    // More groups than fit on a page cost one count; after that, nothing more per group.
+    assert!(
+        with_60 <= with_two + 1,
+        "{with_two} statements with 2 groups, {with_60} with 60"
+    );
+    assert_eq!(with_120, with_60, "statements with 60 groups and with 120");
+
+    let first = w.app.get_with(&admin, page).await.text().await.unwrap();
+    assert!(first.contains("Groups 1–50 of 120"), "{first}");
+    assert!(first.contains(&format!("{page}?groups_page=2#groups")));
+    assert_eq!(
+        first.matches("/o/acme/groups/").count(),
+        10 + 50,
+        "ten groups in the navigation, fifty in the table"
+    );
+    assert!(first.contains("Group settings › All groups"));
+
+    let last = w
+        .app
+        .get_with(&admin, &format!("{page}?groups_page=3"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(last.contains("Groups 101–120 of 120"), "{last}");
+    assert!(last.contains("Team 117") && !last.contains("Next groups"));
+    let past_the_end = w
+        .app
+        .get_with(&admin, &format!("{page}?groups_page=99"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        past_the_end.contains("Groups 101–120 of 120"),
+        "the last page"
+    );
+
+    // A group admin's navigation names their groups, however many the organization has.
+    let lead = signed_in(&w, "lead@acme.example").await;
+    let mine = w
+        .app
+        .get_with(&lead, "/o/acme/integrations")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("Group settings › Sales") && !mine.contains("All groups"));
+}

@@ -50,7 +50,7 @@ async fn every_response_carries_the_security_headers() {
     let app = &w.app;
     app.login("admin@acme.example").await;
     let mut nonces = Vec::new();
-    let css = app.get("/pkg/sofie.css").await;
+    let css = app.get(&format!("/pkg/{TEST_ASSET_NAME}.css")).await;
     assert_eq!(css.status(), 200);
     assert_eq!(css.headers()["content-type"], "text/css");
     assert_eq!(css.headers()["x-content-type-options"], "nosniff");

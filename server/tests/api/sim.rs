@@ -25,7 +25,7 @@ pub async fn sf_world() -> SfWorld {
     sf_world_on(&database_url, &domain::vault::Vault::generate_key_ring()).await
 }
 
-fn sim_settings(
+pub fn sim_settings(
     database_url: &str,
     keys: &secrecy::SecretString,
     sim: &RunningSim,
@@ -61,21 +61,26 @@ pub async fn sf_world_with(
     let mut settings = sim_settings(database_url, keys, &sim);
     adjust(&mut settings);
     let app = spawn_with(&settings).await;
-    let callback = format!("{}/api/integrations/callback/salesforce", app.address);
+    register_callback(&sim, &app.address).await;
+    let w = world_on(app).await;
+    let world = SfWorld { w, sim };
+    world.use_app("default", "").await;
+    world
+}
+
+/// Adds `origin`'s callback URL to each of the simulator's seeded apps.
+pub async fn register_callback(sim: &RunningSim, origin: &str) {
+    let callback = format!("{origin}/api/integrations/callback/salesforce");
     for mut connected_app in SimConfig::default().connected_apps {
         connected_app.callback_urls.push(callback.clone());
         control(
-            &sim,
+            sim,
             reqwest::Method::POST,
             "/__sim/apps",
             Some(serde_json::to_value(connected_app).unwrap()),
         )
         .await;
     }
-    let w = world_on(app).await;
-    let world = SfWorld { w, sim };
-    world.use_app("default", "").await;
-    world
 }
 
 impl SfWorld {
@@ -214,6 +219,25 @@ pub async fn press(w: &World, client: &reqwest::Client, path: &str) -> reqwest::
         .send()
         .await
         .unwrap()
+}
+
+/// Answers the confirm page at `confirm` after a reconnect as another Salesforce user:
+/// `keep` or `replace`.
+pub async fn decide_identity(
+    w: &World,
+    client: &reqwest::Client,
+    confirm: &str,
+    choice: &str,
+) -> reqwest::Response {
+    let attempt = confirm.rsplit('/').next().unwrap();
+    w.app
+        .post_form(
+            client,
+            "/api/salesforce/identity-decide",
+            confirm,
+            &[("org", "acme"), ("attempt", attempt), ("choice", choice)],
+        )
+        .await
 }
 
 /// The one connection of the test, if any.
