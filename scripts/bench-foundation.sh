@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Foundation figures (issue 2), printed as numbers and as ratios to a bare axum handler measured
-# in the same run: signed-in home page throughput and latency at 64 connections, cold start on
-# SQLite, peak RSS after 1,000 sign-ins. `--cold-build` also times a from-scratch release build.
-# Loopback only; every loop is bounded.
+# Foundation figures (issues 2 and 13), printed as numbers and as ratios to a bare axum handler
+# measured in the same run: signed-in home page and organization Salesforce page throughput and
+# latency at 64 connections on SQLite and on PostgreSQL, cold start on SQLite, peak RSS after
+# 1,000 sign-ins and idle RSS after the load, and the organization page at 8 connections with the
+# demo's 2 groups and with 500 groups and 1,000 members. `--cold-build` also times a
+# from-scratch release build. Loopback only; every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
@@ -43,7 +45,8 @@ login() {
 login
 cookie=$(awk '$6 == "sofie" {print "sofie=" $7}' "$jar")
 
-run_wrk() { wrk -t2 -c64 -d10s --latency "$@"; }
+conns=64
+run_wrk() { wrk -t2 -c"$conns" -d10s --latency "$@"; }
 report() { # name, wrk output: prints the line on stderr, the rate on stdout
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
@@ -65,3 +68,53 @@ python3 -c "print(f'throughput ratio to bare axum: home {float($home_rps)/float(
 
 for _ in $(seq 1 1000); do login; done
 echo "peak RSS after 1,000 sign-ins: $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"
+sleep 5
+echo "idle RSS 5 s after the load: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status")"
+
+# Growth: the organization page at 8 connections, as the demo seeds it and with 500 groups and
+# 1,000 members (written straight into the demo's SQLite file while the server runs).
+conns=8
+org_small=$(measure "org page, 2 groups" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
+python3 - "$work/data/sofie.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+org, stamp = db.execute("SELECT id, created_at FROM organizations WHERE slug = 'acme'").fetchone()
+pw = db.execute("SELECT password_hash FROM users LIMIT 1").fetchone()[0]
+have = db.execute("SELECT count(*) FROM groups WHERE org_id = ?", (org,)).fetchone()[0]
+db.executemany("INSERT INTO groups (org_id, name, created_at) VALUES (?, ?, ?)",
+               [(org, f"Bench group {n:03}", stamp) for n in range(500 - have)])
+db.executemany("INSERT INTO users (email, display_name, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?)",
+               [(f"bench{n}@acme.example", f"Bench {n}", pw, stamp) for n in range(1000)])
+db.execute("""INSERT INTO org_memberships (org_id, user_id, role, created_at)
+              SELECT ?, id, 'member', ? FROM users WHERE email LIKE 'bench%@acme.example'""", (org, stamp))
+db.execute("""INSERT INTO group_memberships (group_id, user_id, role, created_at)
+              SELECT g.id, u.id, 'member', ? FROM users u
+              JOIN groups g ON g.name = 'Bench group ' || printf('%03d', u.id % 498)
+              WHERE u.email LIKE 'bench%@acme.example'""", (stamp,))
+db.commit()
+PY
+org_large=$(measure "org page, 500 groups" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
+python3 -c "print(f'org page with 500 groups and 1,000 members: {float($org_large)/float($org_small):.2f} of its 2-group rate')"
+kill "$server"; wait "$server" 2>/dev/null || true
+
+# The same pages on PostgreSQL (sharing the 2 cores with the server and wrk).
+pg_db="sofie_bench_$$"
+if psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $pg_db" 2>/dev/null; then
+  conns=64
+  pg_work="$work/pg"; mkdir -p "$pg_work"
+  keys="1:$(head -c 32 /dev/urandom | base64 -w0)"
+  ( cd "$pg_work" && LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn SOFIE_SECRET_KEYS="$keys" \
+      SOFIE_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db" \
+      exec "$OLDPWD/target/release/sofie" demo >"$pg_work/log" 2>&1 ) &
+  server=$!
+  until curl -fsS "$url/healthz" >/dev/null 2>&1; do sleep 0.05; done
+  rm -f "$jar"; login
+  cookie=$(awk '$6 == "sofie" {print "sofie=" $7}' "$jar")
+  pg_home=$(measure "PG signed-in home page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
+  pg_org=$(measure "PG org Salesforce page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
+  python3 -c "print(f'PostgreSQL to SQLite: home {float($pg_home)/float($home_rps):.2f}, org Salesforce page {float($pg_org)/float($org_rps):.2f}')"
+  kill "$server"; wait "$server" 2>/dev/null || true
+  psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE $pg_db" >/dev/null
+else
+  echo "PostgreSQL at 127.0.0.1:5432 not reachable: PostgreSQL figures skipped"
+fi

@@ -33,6 +33,8 @@ pub enum AppError {
     Throttled { retry_after_secs: u64 },
     #[error("the service is temporarily unavailable; try again in a moment")]
     Unavailable,
+    #[error("Sofie's database is full, so this was not saved")]
+    StorageFull,
     /// Details are in the server log under `reference`; none reach the browser.
     #[error("something went wrong on our side (reference {reference})")]
     Internal { reference: String },
@@ -51,7 +53,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict(_) => 409,
             Self::Throttled { .. } => 429,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::StorageFull => 503,
             Self::Internal { .. } => 500,
             Self::ServerFn(_) => 400,
         }

@@ -53,6 +53,9 @@ pub enum DomainError {
     /// The database cannot be reached; the request may succeed later.
     #[error("the database is unavailable")]
     Unavailable(#[source] DbErr),
+    /// The database has no room for the write (its disk is full); nothing of it was stored.
+    #[error("the database is full")]
+    StorageFull(#[source] DbErr),
     /// Anything else: logged with its cause chain at the edge, shown to people as a generic
     /// failure.
     #[error("internal error: {context}")]
@@ -79,6 +82,7 @@ impl DomainError {
             Self::BadCallback(_) => "bad_callback",
             Self::Salesforce(_) => "salesforce",
             Self::Unavailable(_) => "unavailable",
+            Self::StorageFull(_) => "storage_full",
             Self::Internal { .. } => "internal",
         }
     }
@@ -112,6 +116,8 @@ impl From<DbErr> for DomainError {
     fn from(err: DbErr) -> Self {
         if is_connection_error(&err) {
             DomainError::Unavailable(err)
+        } else if is_storage_full(&err) {
+            DomainError::StorageFull(err)
         } else {
             DomainError::internal("a database statement failed", err)
         }
@@ -136,6 +142,22 @@ fn is_connection_error(err: &DbErr) -> bool {
             Sqlx::Database(db) => db.code().as_deref() == Some("14"),
             _ => false,
         },
+        _ => false,
+    }
+}
+
+/// SQLite's `SQLITE_FULL` (13) or PostgreSQL's `disk_full` (53100): the disk, or the size the
+/// operator allowed, is used up.
+fn is_storage_full(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    let (DbErr::Exec(RuntimeErr::SqlxError(sqlx)) | DbErr::Query(RuntimeErr::SqlxError(sqlx))) =
+        err
+    else {
+        return false;
+    };
+    match sqlx.as_ref() {
+        Sqlx::Database(db) => matches!(db.code().as_deref(), Some("13" | "53100")),
         _ => false,
     }
 }

@@ -239,6 +239,7 @@ async fn decide(
         Err(
             e @ (DomainError::NotFound(_)
             | DomainError::Unavailable(_)
+            | DomainError::StorageFull(_)
             | DomainError::Internal { .. }
             | DomainError::Forbidden),
         ) => {

@@ -275,6 +275,10 @@ impl From<DomainError> for AppError {
                 tracing::error!(%cause, "database unavailable");
                 AppError::Unavailable
             }
+            DomainError::StorageFull(cause) => {
+                tracing::error!(%cause, "database full: a write was refused");
+                AppError::StorageFull
+            }
             DomainError::Internal { context, source } => internal(Chain(context, &*source)),
             DomainError::NotConnected => AppError::Salesforce {
                 status: 409,

@@ -50,6 +50,10 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "Temporarily unavailable",
             "Sofie cannot reach its database right now. Try again in a minute.",
         ),
+        AppError::StorageFull => (
+            "Database full",
+            "What was saved before is safe and pages still open, but nothing new can be saved. Tell your Sofie operator that Sofie's database disk is full.",
+        ),
         _ => (
             "Something went wrong",
             "Try again; if it keeps happening, tell your administrator.",

@@ -134,7 +134,11 @@ impl Changes {
             Err(DomainError::Salesforce(e)) if mode == Mode::First => Outcome::Failed(format!(
                 "Salesforce could not be reached before the write, so nothing was changed ({e}). Approve again in a minute."
             )),
-            Err(e @ (DomainError::Unavailable(_) | DomainError::Internal { .. })) => return Err(e),
+            Err(
+                e @ (DomainError::Unavailable(_)
+                | DomainError::StorageFull(_)
+                | DomainError::Internal { .. }),
+            ) => return Err(e),
             Err(e) => Outcome::Unknown(format!(
                 "Sofie could not yet check in Salesforce whether the change was made ({e}); it checks again shortly."
             )),

@@ -191,29 +191,58 @@ impl Tools {
         let review = proposals::Review {
             origin: &self.origin,
         };
+        match Call::parse(name, arguments)? {
+            Call::Propose(verb, a) => {
+                proposals::propose(&self.changes, &review, actor, caller, &verb, a, touched).await
+            }
+            Call::ListObjects(a) => reads::list_objects(w, actor, a).await,
+            Call::DescribeObject(a) => reads::describe_object(w, actor, a, touched).await,
+            Call::Search(a) => reads::search(w, actor, a, touched).await,
+            Call::Query(a) => reads::query(w, &self.vault, actor, a).await,
+            Call::GetRecord(a) => reads::get_record(w, actor, a, touched).await,
+            Call::GetRelatedRecords(a) => {
+                related::get_related_records(w, &self.vault, actor, a, touched).await
+            }
+            Call::ApiUsage => reads::api_usage(w, actor).await,
+            Call::ContextBundle(a) => context::bundle(w, &self.origin, actor, a, touched).await,
+            Call::GetProposal(a) => proposals::get_proposal(&self.changes, &review, actor, a).await,
+        }
+    }
+}
+
+/// A tool call as its tool and arguments of that tool's input type, parsed before anything runs:
+/// an unknown tool, or arguments that do not fit, are refused here.
+pub enum Call {
+    ListObjects(reads::ListObjects),
+    DescribeObject(reads::DescribeObject),
+    Search(reads::Search),
+    Query(reads::Query),
+    GetRecord(reads::GetRecord),
+    GetRelatedRecords(related::Related),
+    ApiUsage,
+    ContextBundle(context::ContextRequest),
+    GetProposal(proposals::GetProposal),
+    /// `propose_{verb}`: the verb is checked with the change it proposes.
+    Propose(String, proposals::Propose),
+}
+
+impl Call {
+    pub fn parse(name: &str, arguments: Value) -> DomainResult<Call> {
         if let Some(verb) = name.strip_prefix("propose_") {
-            let a = args(arguments)?;
-            return proposals::propose(&self.changes, &review, actor, caller, verb, a, touched)
-                .await;
+            return Ok(Call::Propose(verb.to_owned(), args(arguments)?));
         }
-        match name {
-            "list_objects" => reads::list_objects(w, actor, args(arguments)?).await,
-            "describe_object" => reads::describe_object(w, actor, args(arguments)?, touched).await,
-            "search" => reads::search(w, actor, args(arguments)?, touched).await,
-            "query" => reads::query(w, &self.vault, actor, args(arguments)?).await,
-            "get_record" => reads::get_record(w, actor, args(arguments)?, touched).await,
-            "get_related_records" => {
-                related::get_related_records(w, &self.vault, actor, args(arguments)?, touched).await
-            }
-            "api_usage" => reads::api_usage(w, actor).await,
-            CONTEXT_BUNDLE => {
-                context::bundle(w, &self.origin, actor, args(arguments)?, touched).await
-            }
-            "get_proposal" => {
-                proposals::get_proposal(&self.changes, &review, actor, args(arguments)?).await
-            }
-            other => Err(DomainError::NotFound(format!("tool {other}"))),
-        }
+        Ok(match name {
+            "list_objects" => Call::ListObjects(args(arguments)?),
+            "describe_object" => Call::DescribeObject(args(arguments)?),
+            "search" => Call::Search(args(arguments)?),
+            "query" => Call::Query(args(arguments)?),
+            "get_record" => Call::GetRecord(args(arguments)?),
+            "get_related_records" => Call::GetRelatedRecords(args(arguments)?),
+            "api_usage" => Call::ApiUsage,
+            CONTEXT_BUNDLE => Call::ContextBundle(args(arguments)?),
+            "get_proposal" => Call::GetProposal(args(arguments)?),
+            other => return Err(DomainError::NotFound(format!("tool {other}"))),
+        })
     }
 }
 

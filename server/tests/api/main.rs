@@ -15,6 +15,7 @@ mod connect;
 mod connection_admin;
 mod connection_states;
 mod database;
+mod db_faults;
 mod hardening;
 mod helpers;
 mod instances;
