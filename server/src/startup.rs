@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::api::ssr::Services;
+use app::api::ssr::{ServiceSet, Services};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{FromRef, Request, State};
@@ -105,7 +105,7 @@ impl Application {
             vault.clone(),
             settings.changes(),
         );
-        let services = Services {
+        let services = Services::new(ServiceSet {
             db: db.clone(),
             sign_in: SignIn::new(Passwords::new()),
             vault: vault.clone(),
@@ -121,7 +121,7 @@ impl Application {
                 &origins[0].origin().ascii_serialization(),
             ),
             callback_urls: Arc::new(callback_urls),
-        };
+        });
         let https = origins[0].scheme() == "https";
         let allowed = origins
             .iter()

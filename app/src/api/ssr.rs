@@ -20,9 +20,26 @@ use tower_sessions::Session;
 use super::session::TypedSession;
 use crate::error::AppError;
 
-/// What the server hands every page and server function.
+/// What the server hands every page and server function: a handle, so the clone each request
+/// and each server function takes is one reference count, not a copy of every service.
 #[derive(Clone)]
-pub struct Services {
+pub struct Services(Arc<ServiceSet>);
+
+impl Services {
+    pub fn new(set: ServiceSet) -> Self {
+        Services(Arc::new(set))
+    }
+}
+
+impl std::ops::Deref for Services {
+    type Target = ServiceSet;
+
+    fn deref(&self) -> &ServiceSet {
+        &self.0
+    }
+}
+
+pub struct ServiceSet {
     pub db: DatabaseConnection,
     pub sign_in: SignIn,
     pub vault: Arc<Vault>,
