@@ -22,7 +22,7 @@ for target in soql_guard record_id login_host callback_query tool_args; do
   else
     outcome="CRASH (see fuzz/artifacts/$target)"; status=1
   fi
-  runs=$(awk -F: '/stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log" | tail -1)
+  runs=$(awk '/stat::number_of_executed_units/ {print $NF}' "$log" | tail -1)
   cargo fuzz cmin "$target" "corpus/$target" >/dev/null 2>&1 || true
   printf '%-16s %12s executions in %s s, %s, corpus %s inputs\n' \
     "$target" "${runs:-?}" "$secs" "$outcome" "$(ls "corpus/$target" | wc -l)"
