@@ -195,8 +195,7 @@ pub async fn first_administered_groups(
     n: u64,
 ) -> DomainResult<(Vec<group::Model>, bool)> {
     if !actor.is_org_admin() {
-        let page = administered_groups_page(db, actor, 1, u64::MAX).await?;
-        return Ok((page.groups, false));
+        return Ok((own_admin_groups(actor), false));
     }
     let mut groups = group::Entity::find()
         .filter(group::Column::OrgId.eq(actor.org.id))
@@ -208,6 +207,18 @@ pub async fn first_administered_groups(
     let more = groups.len() as u64 > n;
     groups.truncate(n as usize);
     Ok((groups, more))
+}
+
+/// The groups a member who is not an org admin administers, by name: they came with the actor.
+fn own_admin_groups(actor: &Actor) -> Vec<group::Model> {
+    let mut groups: Vec<group::Model> = actor
+        .groups
+        .iter()
+        .filter(|g| g.role == GroupRole::Admin)
+        .map(|g| g.group.clone())
+        .collect();
+    groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    groups
 }
 
 /// One page of the groups an actor administers, by name, and how many there are in all.
@@ -237,13 +248,7 @@ pub async fn administered_groups_page(
 ) -> DomainResult<GroupPage> {
     let per_page = per_page.max(1);
     if !actor.is_org_admin() {
-        let mut groups: Vec<group::Model> = actor
-            .groups
-            .iter()
-            .filter(|g| g.role == GroupRole::Admin)
-            .map(|g| g.group.clone())
-            .collect();
-        groups.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let groups = own_admin_groups(actor);
         let total = groups.len() as u64;
         let page = page.clamp(1, total.div_ceil(per_page).max(1));
         let groups = groups

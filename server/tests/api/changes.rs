@@ -48,7 +48,12 @@ pub async fn first_account(sim: &salesforce_sim::RunningSim) -> Value {
 /// The org admin turns prepared changes on for `actions` (a fresh step-up first).
 pub async fn enable_writes(w: &World, actions: &[&str], objects: &str) {
     let admin = signed_in(w, "admin@acme.example").await;
-    assert_eq!(step_up(w, &admin).await.status(), 303);
+    enable_writes_as(w, &admin, actions, objects).await;
+}
+
+/// Like `enable_writes`, by the org admin signed in on `admin`.
+pub async fn enable_writes_as(w: &World, admin: &reqwest::Client, actions: &[&str], objects: &str) {
+    assert_eq!(step_up(w, admin).await.status(), 303);
     let mut form = vec![
         ("org", "acme".to_string()),
         ("enabled", "on".into()),
@@ -63,14 +68,14 @@ pub async fn enable_writes(w: &World, actions: &[&str], objects: &str) {
     let saved = w
         .app
         .post_form(
-            &admin,
+            admin,
             "/api/salesforce/change-policy",
             "/o/acme/settings/integrations/salesforce",
             &form,
         )
         .await;
     assert_eq!(saved.status(), 303);
-    let page = page(w, &admin, "/o/acme/settings/integrations/salesforce").await;
+    let page = page(w, admin, "/o/acme/settings/integrations/salesforce").await;
     assert!(page.contains("Prepared changes policy saved"), "{page}");
 }
 

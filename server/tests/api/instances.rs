@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use salesforce_sim::SimConfig;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::changes::{decide, prepared_phone_update, proposals, writes};
+use crate::changes::{decide, enable_writes_as, prepared_phone_update, proposals, writes};
 use crate::helpers::*;
 use crate::sim::*;
 
@@ -156,25 +156,7 @@ async fn one_person_is_served_alike_by_either_of_two_instances() {
             .status(),
         303
     );
-    assert_eq!(step_up(w, &admin).await.status(), 303);
-    let saved = w
-        .app
-        .post_form(
-            &admin,
-            "/api/salesforce/change-policy",
-            "/o/acme/settings/integrations/salesforce",
-            &[
-                ("org", "acme"),
-                ("enabled", "on"),
-                ("objects", ""),
-                ("expiry_hours", ""),
-                ("actions[0]", "update"),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status(), 303);
-    let policy = page(w, &admin, "/o/acme/settings/integrations/salesforce").await;
-    assert!(policy.contains("Prepared changes policy saved"), "{policy}");
+    enable_writes_as(w, &admin, &["update"], "").await;
 
     // A change prepared on one instance, approved on the other, is written once.
     let before = writes(&sw.sim).await;
