@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Foundation figures (issues 2 and 13), printed as numbers and as ratios to a bare axum handler
 # measured in the same run: signed-in home page and organization Salesforce page throughput and
-# latency at 64 connections on SQLite and on PostgreSQL, cold start on SQLite, peak RSS after
+# latency at 64 connections on SQLite and on PostgreSQL, beside the same home page rendered with
+# every database answer stubbed in memory (examples/home_stub.rs), cold start on SQLite, peak RSS after
 # 1,000 sign-ins and idle RSS after the load, and the organization page at 8 connections with the
 # demo's 2 groups and with 500 groups and 1,000 members. `--cold-build` also times a
 # from-scratch release build. Loopback only; every loop is bounded.
@@ -17,14 +18,17 @@ if [[ "${1:-}" == "--cold-build" ]]; then
   rm -rf "$cold"
 fi
 cargo build --release -p server --features demo --bin sofie --example bare_axum -q
+# Its own build: SeaORM's mock connection must not be in the binary being measured.
+cargo build --release -p server --features bench-stub --example home_stub -q
 cargo run --release -p domain --example argon2_verify -q
 
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bare_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+stub_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 export SOFIE_DEMO_PASSWORD="bench-demo-password"
-cleanup() { kill "${server:-}" "${bare:-}" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "${server:-}" "${bare:-}" "${stub:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 start_ns=$(date +%s%N)
@@ -36,6 +40,12 @@ echo "cold start on a new SQLite file (migrate + seed demo + listen): $(( ($(dat
 target/release/examples/bare_axum "127.0.0.1:$bare_port" &
 bare=$!
 until curl -fsS "http://127.0.0.1:$bare_port/" >/dev/null 2>&1; do sleep 0.005; done
+MIMALLOC_ARENA_EAGER_COMMIT=0 MIMALLOC_PURGE_DELAY=0 target/release/examples/home_stub "127.0.0.1:$stub_port" >"$work/stub" 2>&1 &
+stub=$!
+until grep -q '^Cookie: ' "$work/stub" 2>/dev/null && curl -fsS "http://127.0.0.1:$stub_port/healthz" >/dev/null 2>&1; do sleep 0.005; done
+stub_cookie=$(sed -n 's/^Cookie: //p' "$work/stub")
+curl -fsS -H "Cookie: $stub_cookie" -H "Accept: text/html" "http://127.0.0.1:$stub_port/" | grep -q "Your organizations" \
+  || { echo "the stubbed home page did not render the signed-in home page"; exit 1; }
 
 jar="$work/cookies"
 login() {
@@ -55,21 +65,29 @@ report() { # name, wrk output: prints the line on stderr, the rate on stdout
   printf '%-22s %10s req/s   p50 %8s   p99 %8s\n' "$1" "$rps" "$p50" "$p99" >&2
   echo "$rps"
 }
-measure() { # name, wrk arguments…
-  local name=$1 out; shift
+measure() { # name, wrk arguments (headers and URL, which curl takes too)…
+  local name=$1 out status; shift
+  # wrk counts only 4xx and 5xx as errors: a redirect to the sign-in page must not pass for the page.
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$@")
+  if [[ "$status" != 200 ]]; then echo "$name answered $status before the run"; exit 1; fi
   out=$(run_wrk "$@")
   if grep -q "Non-2xx" <<<"$out"; then echo "$name answered non-2xx during the run"; echo "$out"; exit 1; fi
   report "$name" "$out"
 }
 base_rps=$(measure "bare axum handler" "http://127.0.0.1:$bare_port/")
+stub_rps=$(measure "home, database stubbed" -H "Cookie: $stub_cookie" -H "Accept: text/html" "http://127.0.0.1:$stub_port/")
+kill "$stub"
 home_rps=$(measure "signed-in home page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
 org_rps=$(measure "org Salesforce page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
 python3 -c "print(f'throughput ratio to bare axum: home {float($home_rps)/float($base_rps):.4f}, org Salesforce page {float($org_rps)/float($base_rps):.4f}')"
+python3 -c "print(f'home page with the database stubbed: {float($stub_rps)/float($base_rps):.4f} of bare axum; the real home page runs at {float($home_rps)/float($stub_rps):.2f} of the stubbed one')"
 
 for _ in $(seq 1 1000); do login; done
 echo "peak RSS after 1,000 sign-ins: $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"
 sleep 5
 echo "idle RSS 5 s after the load: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status")"
+# Each sign-in replaced the jar's session, so the growth runs read the last one's cookie.
+cookie=$(awk '$6 == "sofie" {print "sofie=" $7}' "$jar")
 
 # Growth: the organization page at 8 connections, as the demo seeds it and with 500 groups and
 # 1,000 members (written straight into the demo's SQLite file while the server runs).

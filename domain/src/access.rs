@@ -92,7 +92,25 @@ pub async fn actor_in(
         .await?
         .ok_or_else(not_found)?;
     let org = org.ok_or_else(not_found)?;
-    actor_with(db, user, authn, org, &membership).await
+    let role = OrgRole::parse(&membership.role)?;
+    actor_with(db, user, authn, org, role).await
+}
+
+/// The actor for `user` in the organization `slug`, found among their `memberships` as
+/// [`memberships`] read them for this request, so a page that shows them costs no second read.
+/// Not a member and no such organization give the same answer.
+pub async fn actor_among(
+    db: &DatabaseConnection,
+    user: user::Model,
+    authn: Authn,
+    memberships: &[(organization::Model, OrgRole)],
+    slug: &str,
+) -> DomainResult<Actor> {
+    let (org, role) = memberships
+        .iter()
+        .find(|(org, _)| org.slug == slug)
+        .ok_or_else(|| DomainError::NotFound("organization".into()))?;
+    actor_with(db, user, authn, org.clone(), *role).await
 }
 
 /// The actor for `user` in `org`, or `None` when they are not a member of it.
@@ -108,9 +126,8 @@ pub async fn actor_of(
     else {
         return Ok(None);
     };
-    actor_with(db, user, authn, org, &membership)
-        .await
-        .map(Some)
+    let role = OrgRole::parse(&membership.role)?;
+    actor_with(db, user, authn, org, role).await.map(Some)
 }
 
 /// The actor for a member, their groups in `org` read here.
@@ -119,9 +136,8 @@ async fn actor_with(
     user: user::Model,
     authn: Authn,
     org: organization::Model,
-    membership: &org_membership::Model,
+    role: OrgRole,
 ) -> DomainResult<Actor> {
-    let role = OrgRole::parse(&membership.role)?;
     let groups = group_membership::Entity::find()
         .filter(group_membership::Column::UserId.eq(user.id))
         .find_also_related(group::Entity)

@@ -101,11 +101,15 @@ pub async fn create_user(
     Ok(user)
 }
 
-/// The emails of the users `ids`, by id (only the two columns are read).
+/// The emails of the users `ids`, by id (only the two columns are read; no ids, no statement).
 pub async fn emails_of(
     db: &DatabaseConnection,
     ids: impl IntoIterator<Item = i64>,
 ) -> DomainResult<std::collections::HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
     Ok(user::Entity::find()
         .select_only()
         .columns([user::Column::Id, user::Column::Email])

@@ -11,8 +11,46 @@ use server::{admin, keys, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's settings for a long-running server, as the environment variables it reads when the
+/// process starts (the arena one only takes effect then). By default it commits its first arena
+/// eagerly and purges freed memory a second later, and only when that thread allocates again, so
+/// after a burst of sign-ins (19 MiB per Argon2 hash) idle workers kept it: 91 MB before the
+/// first request, 108 MB idle after the load. With these, 37 MB and 56 MB, at the same throughput.
+const ALLOCATOR_ENV: [(&str, &str); 2] = [
+    ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
+    ("MIMALLOC_PURGE_DELAY", "0"),
+];
+
+/// Starts this program again with [`ALLOCATOR_ENV`] unless the environment already sets them (an
+/// operator's own choice wins). Returns only when it could not, and the defaults then stay.
+fn with_allocator_settings() {
+    use std::os::unix::process::CommandExt;
+    if ALLOCATOR_ENV
+        .iter()
+        .any(|(name, _)| std::env::var_os(name).is_some())
+    {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut args = std::env::args_os();
+    let mut command = std::process::Command::new(exe);
+    if let Some(arg0) = args.next() {
+        command.arg0(arg0);
+    }
+    let err = command.args(args).envs(ALLOCATOR_ENV).exec();
+    eprintln!("warning: could not apply the allocator settings ({err}); running with its defaults");
+}
+
+fn main() {
+    // Before the runtime's threads exist, so the new image is the only copy that ever runs them.
+    with_allocator_settings();
+    start();
+}
+
 #[tokio::main]
-async fn main() {
+async fn start() {
     let _ = dotenvy::dotenv();
     if let Err(err) = telemetry::init() {
         eprintln!("error: {err}");

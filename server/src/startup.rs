@@ -79,7 +79,17 @@ impl Application {
         domain::db::migrate(&db).await?;
         let vault = Vault::from_key_ring(&key_ring)?;
         vault.verify_against(&db).await??;
+        Self::assemble(settings, db, vault, metrics).await
+    }
 
+    /// Everything after the database is ready and the vault checked against it: services,
+    /// router, listener, background sweeps. The stubbed-database benchmark starts here.
+    pub async fn assemble(
+        settings: &Settings,
+        db: DatabaseConnection,
+        vault: Vault,
+        metrics: Metrics,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.site_addr).await?;
         let address = listener.local_addr()?;
         let origins = settings.origins(address)?;

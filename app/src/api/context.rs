@@ -79,7 +79,7 @@ pub(crate) mod server {
     use crate::api::ssr::Services;
 
     pub async fn viewer(services: &Services, user: &user::Model) -> Result<Viewer, AppError> {
-        let orgs = domain::access::memberships(&services.db, user.id)
+        let orgs = crate::api::ssr::memberships(services, user.id)
             .await?
             .into_iter()
             .map(|(org, role)| OrgLink {

@@ -7,7 +7,8 @@ use axum::extract::{FromRef, FromRequestParts};
 use domain::DomainError;
 use domain::access::Actor;
 use domain::auth::SignIn;
-use domain::entities::user;
+use domain::entities::{organization, user};
+use domain::roles::OrgRole;
 use domain::salesforce_settings::SettingsService;
 use domain::step_up::Authn;
 use domain::vault::Vault;
@@ -137,10 +138,12 @@ where
 impl SignedIn {
     /// The person inside the organization `slug`, with their roles as the database has them now.
     pub async fn actor(&self, slug: &str) -> Result<Actor, AppError> {
-        Ok(domain::access::actor_in(
+        let memberships = memberships(&self.services, self.user.id).await?;
+        Ok(domain::access::actor_among(
             &self.services.db,
             self.user.clone(),
             self.authn.clone(),
+            &memberships,
             slug,
         )
         .await?)
@@ -156,7 +159,22 @@ pub struct RequestCache(Arc<Cached>);
 #[derive(Default)]
 struct Cached {
     signed_in: tokio::sync::OnceCell<SignedIn>,
+    memberships: tokio::sync::OnceCell<Memberships>,
     actor: tokio::sync::OnceCell<(String, Actor)>,
+}
+
+/// A person's organizations and their role in each, by name.
+pub type Memberships = Vec<(organization::Model, OrgRole)>;
+
+/// The organizations of `user_id` (the signed-in person): read once per page render, for the
+/// navigation and for the actor alike.
+pub async fn memberships(services: &Services, user_id: i64) -> Result<Memberships, AppError> {
+    let read =
+        || async { Ok::<_, AppError>(domain::access::memberships(&services.db, user_id).await?) };
+    match request_parts().ok().as_ref().and_then(request_cache) {
+        Some(cache) => cache.0.memberships.get_or_try_init(read).await.cloned(),
+        None => read().await,
+    }
 }
 
 fn request_cache(parts: &Parts) -> Option<RequestCache> {

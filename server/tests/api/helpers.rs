@@ -465,6 +465,15 @@ impl Server {
         assert!(sent.success());
     }
 
+    /// The environment the serving process runs with, as Linux shows it (`NAME=value` each).
+    pub fn environment(&self) -> Vec<String> {
+        std::fs::read(format!("/proc/{}/environ", self.child.id()))
+            .unwrap()
+            .split(|b| *b == 0)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect()
+    }
+
     /// How the process exited, if it did within `limit`.
     pub async fn exit_within(
         &mut self,

@@ -1,5 +1,6 @@
 //! What an operator relies on: readiness after upgrades (`sofie migrate --check`), backups while
-//! the server runs, and a stop that lets in-flight requests finish within a bounded grace.
+//! the server runs, a stop that lets in-flight requests finish within a bounded grace, and an
+//! allocator that gives memory back.
 
 use std::time::{Duration, Instant};
 
@@ -191,4 +192,28 @@ async fn json_logs_carry_the_request_id_and_route_and_never_a_secret() {
         assert!(!logs.contains(secret), "the log holds {secret}: {logs}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn the_server_runs_with_its_allocator_settings_unless_the_operator_chose_others() {
+    let world = world().await;
+    let (db, keys) = (&world.app.database_url, &world.app.keys);
+    let ours = serve(db, keys, &[]).await;
+    let environment = ours.environment();
+    for setting in ["MIMALLOC_ARENA_EAGER_COMMIT=0", "MIMALLOC_PURGE_DELAY=0"] {
+        assert!(
+            environment.iter().any(|v| v == setting),
+            "{setting} missing from {environment:?}"
+        );
+    }
+    drop(ours);
+    let theirs = serve(db, keys, &[("MIMALLOC_PURGE_DELAY", "250".to_owned())]).await;
+    let environment = theirs.environment();
+    assert!(environment.iter().any(|v| v == "MIMALLOC_PURGE_DELAY=250"));
+    assert!(
+        !environment
+            .iter()
+            .any(|v| v.starts_with("MIMALLOC_ARENA_EAGER_COMMIT=")),
+        "an operator's own allocator setting leaves the others at mimalloc's defaults"
+    );
 }
