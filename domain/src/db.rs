@@ -8,8 +8,12 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 /// Opens the database at `url` (`sqlite://…` or `postgres://…`) with a bounded pool.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
+    // Each SQLite connection is a thread of its own that every statement hops to, and SQLite
+    // writes one at a time anyway: on 2 cores, 4 served the organization's Salesforce page about
+    // 15% faster than 16 at 64 clients. PostgreSQL connections are its processes' to schedule.
+    let sqlite = url.starts_with("sqlite:");
     options
-        .max_connections(16)
+        .max_connections(if sqlite { 4 } else { 16 })
         .min_connections(1)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))

@@ -164,7 +164,7 @@ async fn a_full_sqlite_database_says_so_and_keeps_what_it_has() {
     // The file may not grow: every pooled connection is held to today's page count.
     let pool = w.app.db.get_sqlite_connection_pool();
     let mut held = Vec::new();
-    while held.len() < 16 {
+    while held.len() < pool.options().get_max_connections() as usize {
         held.push(pool.acquire().await.unwrap());
     }
     for connection in &mut held {
