@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Foundation figures (issues 2 and 13), printed as numbers and as ratios to a bare axum handler
-# measured in the same run: signed-in home page and organization Salesforce page throughput and
-# latency at 64 connections on SQLite and on PostgreSQL, beside the same home page rendered with
-# every database answer stubbed in memory (examples/home_stub.rs), cold start on SQLite, peak RSS after
-# 1,000 sign-ins and idle RSS after the load, and the organization page at 8 connections with the
-# demo's 2 groups and with 500 groups and 1,000 members. `--cold-build` also times a
+# measured in the same run: the signed-in home page, the organization's Salesforce page and My
+# Integrations at 64 connections on SQLite and on PostgreSQL, beside the same home page rendered
+# with every database answer stubbed in memory (examples/home_stub.rs); cold start on SQLite; peak
+# RSS after 1,000 sign-ins and idle RSS after the load; the organization page at 8 connections
+# with the demo's 2 groups and with 500 groups and 1,000 members. `--cold-build` also times a
 # from-scratch release build. Loopback only; every loop is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,7 +79,9 @@ stub_rps=$(measure "home, database stubbed" -H "Cookie: $stub_cookie" -H "Accept
 kill "$stub"
 home_rps=$(measure "signed-in home page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
 org_rps=$(measure "org Salesforce page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
+mine_rps=$(measure "My Integrations" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/integrations")
 python3 -c "print(f'throughput ratio to bare axum: home {float($home_rps)/float($base_rps):.4f}, org Salesforce page {float($org_rps)/float($base_rps):.4f}')"
+python3 -c "print(f'My Integrations: {float($mine_rps)/float($home_rps):.2f} of the home page')"
 python3 -c "print(f'home page with the database stubbed: {float($stub_rps)/float($base_rps):.4f} of bare axum; the real home page runs at {float($home_rps)/float($stub_rps):.2f} of the stubbed one')"
 
 for _ in $(seq 1 1000); do login; done
@@ -130,7 +132,8 @@ if psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $pg_db" 2>/dev/nul
   cookie=$(awk '$6 == "sofie" {print "sofie=" $7}' "$jar")
   pg_home=$(measure "PG signed-in home page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/")
   pg_org=$(measure "PG org Salesforce page" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/settings/integrations/salesforce")
-  python3 -c "print(f'PostgreSQL to SQLite: home {float($pg_home)/float($home_rps):.2f}, org Salesforce page {float($pg_org)/float($org_rps):.2f}')"
+  pg_mine=$(measure "PG My Integrations" -H "Cookie: $cookie" -H "Accept: text/html" "$url/o/acme/integrations")
+  python3 -c "print(f'PostgreSQL to SQLite: home {float($pg_home)/float($home_rps):.2f}, org Salesforce page {float($pg_org)/float($org_rps):.2f}, My Integrations {float($pg_mine)/float($mine_rps):.2f}')"
   kill "$server"; wait "$server" 2>/dev/null || true
   psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE $pg_db" >/dev/null
 else
